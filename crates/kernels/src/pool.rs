@@ -1,0 +1,1 @@
+//! The owned thread pool. Placeholder; filled in by the RNG work.

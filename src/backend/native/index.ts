@@ -1,0 +1,33 @@
+/** Adapts the raw napi binding to the Backend interface. Argument checks happen here and again in Rust. */
+import type { Backend, NetworkSpec, Network } from '../types.js';
+import { loadNative, type RawBinding } from './load.js';
+
+function notYet(what: string): never {
+  throw new Error(`fanin native backend: ${what} is not implemented yet`);
+}
+
+export function createNativeBackend(): Backend | null {
+  const loaded = loadNative();
+  if (!loaded.binding) return null;
+  const b: RawBinding = loaded.binding;
+  return {
+    name: 'native',
+    get info() {
+      return { isa: typeof b.isaName === 'function' ? b.isaName() : 'scalar', threads: typeof b.getThreads === 'function' ? b.getThreads() : 1, binaryPath: loaded.binaryPath };
+    },
+    setThreads: (threads: number) => (typeof b.setThreads === 'function' ? b.setThreads(threads) : undefined),
+    philox: (counter: Uint32Array, key: Uint32Array) => b.philoxBlock(counter, key),
+    fillBits: () => notYet('fillBits'),
+    fillUniform: () => notYet('fillUniform'),
+    fillNormal: () => notYet('fillNormal'),
+    fillTruncatedNormal: () => notYet('fillTruncatedNormal'),
+    orthogonal: () => notYet('orthogonal'),
+    sgemm: () => notYet('sgemm'),
+    createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
+  };
+}
+
+export function nativeLoadError(): { error?: string; triple: string } {
+  const { error, triple } = loadNative();
+  return { error, triple };
+}
