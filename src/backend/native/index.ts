@@ -13,9 +13,14 @@ export function createNativeBackend(): Backend | null {
   return {
     name: 'native',
     get info() {
-      return { isa: typeof b.isaName === 'function' ? b.isaName() : 'scalar', threads: typeof b.getThreads === 'function' ? b.getThreads() : 1, binaryPath: loaded.binaryPath };
+      return { isa: b.isaName() as string, threads: b.getThreads() as number, binaryPath: loaded.binaryPath };
     },
-    setThreads: (threads: number) => (typeof b.setThreads === 'function' ? b.setThreads(threads) : undefined),
+    setThreads(threads: number) {
+      if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256) {
+        throw new RangeError(`setThreads: expected an integer in 1..256, got ${String(threads)}`);
+      }
+      b.setThreads(threads);
+    },
     philox: (counter: Uint32Array, key: Uint32Array) => b.philoxBlock(counter, key),
     fillBits: () => notYet('fillBits'),
     fillUniform: () => notYet('fillUniform'),
