@@ -124,8 +124,11 @@ export interface Backend {
   fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset?: number): void;
   /** N(mean, std²) by the inverse CDF of each element's uniform. */
   fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset?: number): void;
-  /** N(mean, std²) truncated to [mean − bound·std, mean + bound·std] (bound in units of std), exact (inverse CDF), no rejection. */
-  fillTruncatedNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, bound: number, offset?: number): void;
+  /**
+   * N(mean, std²) truncated to [mean + lower·std, mean + upper·std] (bounds in units of std, lower < upper,
+   * clamped to ±6), exact by the inverse CDF, no rejection. Keras' TruncatedNormal is lower = −2, upper = 2.
+   */
+  fillTruncatedNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset?: number): void;
   /**
    * Orthogonal matrix rows × cols (row-major) times gain: Householder QR of a standard-normal
    * max(rows,cols) × min(rows,cols) matrix drawn with fillNormal(seed, stream), Q sign-corrected by
