@@ -159,7 +159,7 @@ describe.each(orthoBackends.map((b) => [b.name, b] as const))('orthogonal on %s'
     [[1, 5], 1],
   ] as const)('%j with gain %d: QᵀQ = gain²I, and Q is the positive-diagonal QR factor of the seed’s normals', (shape, gain) => {
     const cols = shape[shape.length - 1];
-    const rows = shape.reduce((a, b) => a * b, 1) / cols;
+    const rows = shape.reduce((a: number, b: number) => a * b, 1) / cols;
     const w = getInitializer('orthogonal', { gain, seed: 77 }).sample([...shape]).data;
     const n = Math.max(rows, cols);
     const m = Math.min(rows, cols);
