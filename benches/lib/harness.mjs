@@ -58,13 +58,24 @@ export async function measure(name, contenders, opts) {
     try {
       if (c.setup) await c.setup();
       if (c.before) await c.before();
-      // Warm-up, then calibrate: repeat the operation until one rep lasts minTime (at least once).
+      // Warm-up (one call is enough when a call takes over a second), then calibrate: repeat the
+      // operation until one rep lasts minTime. warmup 0 with minTime 0 runs nothing untimed.
       let t = 0;
-      for (let w = 0; w < warmup; w++) t = await c.run(1);
+      for (let w = 0; w < warmup && (w === 0 || t < 1); w++) t = await c.run(1);
       let iters = 1;
-      if (t <= 0) t = await c.run(1);
-      if (t < minTime) {
-        iters = Math.max(1, Math.min(c.maxIters ?? 1e6, Math.round(minTime / Math.max(t, 1e-7))));
+      if (t <= 0 && minTime > 0) t = await c.run(1);
+      // Fast operations: grow the repetition count until a timed run is long enough to extrapolate from.
+      const cap = c.maxIters ?? 1e8;
+      while (minTime > 0 && t * iters < minTime / 8 && iters < cap) {
+        iters = Math.min(cap, iters * 8);
+        t = (await c.run(iters)) / iters;
+      }
+      if (minTime > 0 && t < minTime) iters = Math.max(1, Math.min(cap, Math.round(minTime / Math.max(t, 1e-9))));
+      // A repeated operation may still be tiering up in V8 when calibrated: one more run at the final
+      // count lets it settle, and corrects the count once.
+      if (iters > 1) {
+        t = (await c.run(iters)) / iters;
+        iters = Math.max(1, Math.min(cap, Math.round(minTime / Math.max(t, 1e-9))));
       }
       if (c.settleMs) await sleep(c.settleMs);
       live.push({ c, iters, samples: [] });

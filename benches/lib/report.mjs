@@ -19,6 +19,14 @@ function ratio(g, a, b) {
 
 const fmtRatio = (x) => (x === undefined ? '–' : `${fmt(x)}×`);
 
+/** Why a figure is missing: the contender's status, e.g. "not available yet". */
+function why(g, id) {
+  const r = g && get(g, id);
+  if (!g) return 'not run';
+  if (!r) return 'not measured';
+  return r.status === 'ok' ? 'not measured' : r.status;
+}
+
 function table(groups, cols, ratios) {
   const used = cols.filter((c) => groups.some((g) => get(g, c)));
   const head = ['figure', 'unit', ...used, ...ratios.map((r) => r.label)];
@@ -49,7 +57,7 @@ function goals(groups) {
     if (vals.length) {
       const [n, worst] = vals.reduce((a, b) => (b[1] < a[1] ? b : a));
       add(`sgemm ${l} ≥ 90 GFLOP/s on 1 thread, N ≥ 256`, `${fmt(worst)} GFLOP/s (lowest, N=${n})`, worst >= 90);
-    } else add(`sgemm ${l} ≥ 90 GFLOP/s on 1 thread, N ≥ 256`, 'not measured', undefined);
+    } else add(`sgemm ${l} ≥ 90 GFLOP/s on 1 thread, N ≥ 256`, why(big[0], 'native 1T'), undefined);
     const sc = sgemm
       .filter((g) => g.params.layout === l && g.params.n >= 512)
       .map((g) => [g.params.n, ratio(g, 'native 2T', 'native 1T')])
@@ -57,23 +65,23 @@ function goals(groups) {
     if (sc.length) {
       const [n, worst] = sc.reduce((a, b) => (b[1] < a[1] ? b : a));
       add(`sgemm ${l} 2T ≥ 1.7× 1T, N ≥ 512`, `${fmt(worst)}× (lowest, N=${n})`, worst >= 1.7);
-    } else add(`sgemm ${l} 2T ≥ 1.7× 1T, N ≥ 512`, 'not measured', undefined);
+    } else add(`sgemm ${l} 2T ≥ 1.7× 1T, N ≥ 512`, why(sgemm.find((g) => g.params.layout === l && g.params.n >= 512), 'native 2T'), undefined);
   }
   void sg;
   const samp = (k) => groups.find((g) => g.workload === 'sampling' && g.params.kind === k);
   const target = (label, g, id, min) => {
     const v = med(g, id);
-    add(label, v === undefined ? 'not measured' : `${fmt(v)} ${g.results[0].unit}`, v === undefined ? undefined : v >= min);
+    add(label, v === undefined ? why(g, id) : `${fmt(v)} ${g.results[0].unit}`, v === undefined ? undefined : v >= min);
   };
   target('normal ≥ 1,000 M samples/s on 1 thread', samp('normal'), 'native 1T', 1000);
   target('uniform ≥ 2,000 M samples/s on 1 thread', samp('uniform'), 'native 1T', 2000);
   for (const g of by((g) => g.workload === 'sampling')) {
     const r = ratio(g, 'native 1T', 'reference');
-    add(`${g.params.kind}: native ≥ 20× reference`, r === undefined ? 'not measured' : `${fmt(r)}×`, r === undefined ? undefined : r >= 20);
+    add(`${g.params.kind}: native ≥ 20× reference`, r === undefined ? `${why(g, 'native 1T')} / ${why(g, 'reference')}` : `${fmt(r)}×`, r === undefined ? undefined : r >= 20);
   }
   const ortho = groups.find((g) => g.workload === 'orthogonal' && g.params.n === 1024);
   const ov = med(ortho, 'native 1T');
-  add('orthogonal 1024² ≤ 0.05 s', ov === undefined ? 'not measured' : `${fmt(ov)} s (1T)`, ov === undefined ? undefined : ov <= 0.05);
+  add('orthogonal 1024² ≤ 0.05 s', ov === undefined ? why(ortho, 'native 1T') : `${fmt(ov)} s (1T)`, ov === undefined ? undefined : ov <= 0.05);
   const tr = (model, opt) => groups.find((g) => g.workload === 'training' && g.params.model === model && g.params.opt === opt);
   target('MLP SGD ≥ 72k samples/s on 1 thread', tr('mlp', 'sgd'), 'native 1T', 72000);
   target('MLP SGD ≥ 120k samples/s on 2 threads', tr('mlp', 'sgd'), 'native 2T', 120000);
@@ -81,12 +89,12 @@ function goals(groups) {
   target('30×Dense(256) ≥ 6k samples/s on 1 thread', tr('deep30', 'sgd'), 'native 1T', 6000);
   for (const g of by((g) => g.workload === 'training')) {
     const r = ratio(g, 'native 1T', 'reference');
-    add(`${g.name}: native ≥ 50× reference`, r === undefined ? 'not measured' : `${fmt(r)}×`, r === undefined ? undefined : r >= 50);
+    add(`${g.name}: native ≥ 50× reference`, r === undefined ? `${why(g, 'native 1T')} / ${why(g, 'reference')}` : `${fmt(r)}×`, r === undefined ? undefined : r >= 50);
   }
   const lag = groups.find((g) => g.workload === 'lag');
   for (const id of ['native 1T', 'native 2T']) {
     const v = med(lag, id);
-    add(`event-loop lag < 10 ms while fit runs (${id})`, v === undefined ? 'not measured' : `${fmt(v)} ms`, v === undefined ? undefined : v < 10);
+    add(`event-loop lag < 10 ms while fit runs (${id})`, v === undefined ? why(lag, id) : `${fmt(v)} ms`, v === undefined ? undefined : v < 10);
   }
   const lines = ['| goal (issues 2, 3) | measured (median) | met |', '|---|---|---|'];
   for (const r of rows) lines.push(`| ${r.goal} | ${r.value} | ${r.ok === undefined ? '–' : r.ok ? 'yes' : '**no**'} |`);

@@ -256,7 +256,7 @@ def handle(req):
     if op == 'orthogonal':
         return {'seconds': orthogonal(req['lib'], req['n'], req['iters'])}
     if op == 'train':
-        return {'seconds': train(req['model'], req['opt'], req['batches'], req['batchSize'])}
+        return {'seconds': train(req['model'], req['opt'], req['iters'], req['batchSize'])}
     if op == 'free':
         _cache.clear()
         return {}

@@ -7,35 +7,59 @@ export async function boundaryBench(ctx) {
   const { binding, native, reference } = ctx.fanin;
   const counter = new Uint32Array([1, 2, 3, 4]);
   const key = new Uint32Array([5, 6]);
-  const loop = (fn) => (iters) =>
-    timeSync(() => {
-      for (let i = 0; i < iters; i++) fn();
-    });
   let sink = 0;
-  const jsFn = (x) => x + 1;
+  const jsFn = (x) => (x + 1) | 0;
+  // One dedicated loop per figure: a shared loop calling through a function argument would be
+  // polymorphic and add its own cost to every figure.
   const calls = [
     {
       id: 'N-API getThreads()',
       peer: 'fanin native',
       threads: 1,
       note: 'raw binding, no arguments, returns a u32',
-      ...(binding ? { run: loop(() => (sink += binding.getThreads())) } : { status: 'not available', detail: 'raw binding did not load' }),
+      ...(binding
+        ? {
+            run: (iters) =>
+              timeSync(() => {
+                for (let i = 0; i < iters; i++) sink += binding.getThreads();
+              }),
+          }
+        : { status: 'not available', detail: 'raw binding did not load' }),
     },
     {
       id: 'backend.philox()',
       peer: 'fanin native',
       threads: 1,
       note: 'facade checks + N-API + 4-word Uint32Array result',
-      ...(native ? { run: loop(() => (sink += native.philox(counter, key)[0])) } : { status: 'not available', detail: ctx.fanin.nativeError }),
+      ...(native
+        ? {
+            run: (iters) =>
+              timeSync(() => {
+                for (let i = 0; i < iters; i++) sink += native.philox(counter, key)[0];
+              }),
+          }
+        : { status: 'not available', detail: ctx.fanin.nativeError }),
     },
     {
       id: 'reference philox()',
       peer: 'fanin reference',
       threads: 1,
       note: 'the same block in pure JS, for scale',
-      run: loop(() => (sink += reference.philox(counter, key)[0])),
+      run: (iters) =>
+        timeSync(() => {
+          for (let i = 0; i < iters; i++) sink += reference.philox(counter, key)[0];
+        }),
     },
-    { id: 'JS function call', peer: 'js', threads: 1, note: 'baseline', run: loop(() => (sink = jsFn(sink))) },
+    {
+      id: 'JS function call',
+      peer: 'js',
+      threads: 1,
+      note: 'baseline: a small JS function V8 may inline',
+      run: (iters) =>
+        timeSync(() => {
+          for (let i = 0; i < iters; i++) sink = jsFn(sink);
+        }),
+    },
   ].map((c) => ({ work: 1, ...c }));
   const r1 = await measure('one trivial call', calls, { ...ctx.protocol, minTime: Math.max(0.02, ctx.protocol.minTime / 2), unit: 'ns/call', lowerIsBetter: true, factor: 1e9, log: ctx.log });
   out.push({ workload: 'boundary', name: 'one trivial call', params: { sink: sink > 0 }, results: r1 });

@@ -23,7 +23,7 @@ function faninFill(api, backend, kind, rows, cols) {
   }
 }
 
-function faninContender(ctx, which, threads, kind, rows, cols) {
+function faninContender(ctx, which, threads, kind, rows, cols, note) {
   const backend = ctx.fanin[which];
   const { api } = ctx.fanin;
   let out, fill;
@@ -31,6 +31,7 @@ function faninContender(ctx, which, threads, kind, rows, cols) {
     id: which === 'native' ? `native ${threads}T` : 'reference',
     peer: `fanin ${which}`,
     threads,
+    note,
     work: rows * cols,
     setup() {
       if (!backend) throw new Unavailable('not available', ctx.fanin.nativeError ?? 'no backend');
@@ -38,6 +39,7 @@ function faninContender(ctx, which, threads, kind, rows, cols) {
       fill = faninFill(api, backend, kind, rows, cols);
       fill(new Float32Array(kind === 'uniform' || kind === 'normal' || kind === 'truncated_normal' ? 7 : rows * cols));
       out = new Float32Array(rows * cols);
+      out.fill(1); // touch every page outside the timing
     },
     before() {
       api.setBackend(backend);
@@ -54,14 +56,14 @@ function faninContender(ctx, which, threads, kind, rows, cols) {
   };
 }
 
-function tfContender(ctx, kind, rows, cols) {
+function tfContender(ctx, kind, rows, cols, note) {
   const { tf } = ctx.tfjs;
   const base = {
     id: 'tfjs',
     peer: 'tfjs',
     threads: 1,
     work: rows * cols,
-    note: 'tfjs-core samples in JS, the same on cpu and wasm; allocates a tensor per call',
+    note: `${note}; allocates a tensor per call`,
   };
   if (ctx.tfjs.cpu?.status !== 'ok') return { ...base, status: ctx.tfjs.cpu?.status ?? 'not installed', detail: ctx.tfjs.cpu?.detail };
   const shape = [rows, cols];
@@ -98,16 +100,19 @@ function pyNote(lib, kind) {
 
 export async function samplingBench(ctx) {
   const { quick } = ctx;
-  const rows = quick ? 2048 : 4096;
+  const rows = quick ? 1024 : 4096;
   const cols = rows;
+  // The JS samplers run at a few M samples/s: they fill a smaller array (the rate hardly depends on size).
+  const slow = quick ? 256 : 1024;
+  const slowNote = `on ${slow}×${slow}`;
   const out = [];
   for (const kind of KINDS) {
     const req = { op: 'sample', kind, rows, cols };
     const contenders = [
       faninContender(ctx, 'native', 1, kind, rows, cols),
       faninContender(ctx, 'native', 2, kind, rows, cols),
-      faninContender(ctx, 'reference', 1, kind, rows, cols),
-      tfContender(ctx, kind, rows, cols),
+      faninContender(ctx, 'reference', 1, kind, slow, slow, slowNote),
+      tfContender(ctx, kind, slow, slow, slowNote),
       pyContender(ctx, 'numpy', 1, req, rows * cols, { note: pyNote('numpy', kind) ?? 'Generator (PCG64), single-threaded' }),
       pyContender(ctx, 'torch', 1, req, rows * cols, { note: pyNote('torch', kind) }),
       pyContender(ctx, 'torch', 2, req, rows * cols, { note: [pyNote('torch', kind), 'OMP_WAIT_POLICY=PASSIVE'].filter(Boolean).join('; ') }),
@@ -116,13 +121,15 @@ export async function samplingBench(ctx) {
     const results = await measure(name, contenders, { ...ctx.protocol, unit: 'M samples/s', scale: 1e6, log: ctx.log });
     out.push({ workload: 'sampling', name, params: { kind, rows, cols }, results });
   }
-  for (const n of quick ? [1024] : [1024, 4096]) {
+  // The reference QR takes about 45 s at 1024² on this machine: it runs at 256² (quick) or 512² only.
+  const refMax = quick ? 256 : 512;
+  for (const n of quick ? [256] : [512, 1024, 4096]) {
+    const huge = n > 1024;
+    const skip = (id, peer, threads, detail) => ({ id, peer, threads, status: 'skipped', detail });
     const contenders = [
       orthoContender(ctx, 'native', 1, n),
       orthoContender(ctx, 'native', 2, n),
-      n <= 1024
-        ? orthoContender(ctx, 'reference', 1, n)
-        : { id: 'reference', peer: 'fanin reference', threads: 1, status: 'skipped', detail: 'n > 1024: one call takes minutes' },
+      n <= refMax ? orthoContender(ctx, 'reference', 1, n) : skip('reference', 'fanin reference', 1, `n > ${refMax}: one call takes ${n > 512 ? 'most of a minute or more' : 'many seconds'}`),
       {
         id: 'tfjs',
         peer: 'tfjs',
@@ -130,13 +137,13 @@ export async function samplingBench(ctx) {
         status: ctx.tfjs.cpu?.status === 'ok' ? 'skipped' : (ctx.tfjs.cpu?.status ?? 'not installed'),
         detail: 'tf.initializers.orthogonal runs a JS QR that already takes seconds at 128² (it warns above 2000 elements)',
       },
-      pyContender(ctx, 'numpy', 1, { op: 'orthogonal', n }, 1, { note: 'linalg.qr (LAPACK) + sign fix' }),
+      huge ? skip('numpy 1T', 'numpy', 1, 'at 4096² only the 2-thread peers run (each call takes many seconds)') : pyContender(ctx, 'numpy', 1, { op: 'orthogonal', n }, 1, { note: 'linalg.qr (LAPACK) + sign fix' }),
       pyContender(ctx, 'numpy', 2, { op: 'orthogonal', n }, 1, { note: 'linalg.qr (LAPACK) + sign fix' }),
-      pyContender(ctx, 'torch', 1, { op: 'orthogonal', n }, 1, { note: 'nn.init.orthogonal_' }),
+      huge ? skip('torch 1T', 'torch', 1, 'at 4096² only the 2-thread peers run (each call takes many seconds)') : pyContender(ctx, 'torch', 1, { op: 'orthogonal', n }, 1, { note: 'nn.init.orthogonal_' }),
       pyContender(ctx, 'torch', 2, { op: 'orthogonal', n }, 1, { note: 'nn.init.orthogonal_; OMP_WAIT_POLICY=PASSIVE' }),
     ];
     const name = `orthogonal ${n}×${n}`;
-    const proto = { ...ctx.protocol, reps: Math.min(ctx.protocol.reps, n > 1024 ? 3 : 5), minTime: 0 };
+    const proto = { ...ctx.protocol, reps: Math.min(ctx.protocol.reps, huge ? 3 : 5), warmup: huge ? 0 : 1, minTime: 0 };
     const results = await measure(name, contenders, { ...proto, unit: 's', lowerIsBetter: true, log: ctx.log });
     out.push({ workload: 'orthogonal', name, params: { n }, results });
   }
@@ -156,6 +163,7 @@ function orthoContender(ctx, which, threads, n) {
       if (!backend) throw new Unavailable('not available', ctx.fanin.nativeError ?? 'no backend');
       backend.orthogonal(new Float32Array(9), 3, 3, SEED, 0, 1);
       out = new Float32Array(n * n);
+      out.fill(1);
     },
     before: () => backend.setThreads(threads),
     run(iters) {

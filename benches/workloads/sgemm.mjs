@@ -4,9 +4,10 @@ import { useTf } from '../lib/peers.mjs';
 
 const LAYOUTS = { NN: [false, false], TN: [true, false], NT: [false, true] };
 // Largest N each slow peer runs: beyond it one call takes many seconds (the table says so, never silent).
-const REFERENCE_MAX_N = 512;
-const TFJS_CPU_MAX_N = 512;
-const TFJS_WASM_MAX_N = 1024;
+const REFERENCE_MAX_N = 256;
+const TFJS_CPU_MAX_N = 256;
+// tfjs-wasm does A·B near 20 GFLOP/s but Aᵀ·B and A·Bᵀ near 1 (BENCHMARKS.md).
+const tfjsWasmMaxN = (layout) => (layout === 'NN' ? 1024 : 512);
 
 function randn(len, seed) {
   // A cheap LCG is enough for GEMM inputs; values in [-1, 1).
@@ -54,7 +55,7 @@ function tfContender(ctx, which, n, layout) {
   const { tf } = ctx.tfjs;
   const st = ctx.tfjs[which];
   const [ta, tb] = LAYOUTS[layout];
-  const max = which === 'cpu' ? TFJS_CPU_MAX_N : TFJS_WASM_MAX_N;
+  const max = which === 'cpu' ? TFJS_CPU_MAX_N : tfjsWasmMaxN(layout);
   let a, b;
   const base = { id: `tfjs-${which}`, peer: `tfjs-${which}`, threads: 1, work: 2 * n ** 3 };
   if (st?.status !== 'ok') return { ...base, status: st?.status ?? 'not installed', detail: st?.detail };
@@ -101,11 +102,11 @@ export function pyContender(ctx, lib, threads, request, work, extra = {}) {
 
 export async function sgemmBench(ctx) {
   const { quick } = ctx;
-  const sizes = quick ? [256, 512] : [128, 256, 512, 1024, 2048];
+  const sizes = quick ? [256] : [128, 256, 512, 1024, 2048];
   const out = [];
   for (const n of sizes) {
     for (const layout of Object.keys(LAYOUTS)) {
-      const refNote = 'pure TS, small N only';
+      const refNote = `pure TS, N ≤ ${REFERENCE_MAX_N} only`;
       const contenders = [
         faninContender(ctx, ctx.fanin.native, 'native 1T', 1, n, layout),
         faninContender(ctx, ctx.fanin.native, 'native 2T', 2, n, layout),
