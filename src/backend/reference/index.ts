@@ -4,6 +4,8 @@
  */
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { philoxBlock } from '../../rng/philox.js';
+import { sgemm } from './gemm.js';
+import { ReferenceNetwork } from './network.js';
 
 function notYet(what: string): never {
   throw new Error(`fanin reference backend: ${what} is not implemented yet`);
@@ -24,7 +26,7 @@ export function createReferenceBackend(): Backend {
     fillNormal: () => notYet('fillNormal'),
     fillTruncatedNormal: () => notYet('fillTruncatedNormal'),
     orthogonal: () => notYet('orthogonal'),
-    sgemm: () => notYet('sgemm'),
-    createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
+    sgemm,
+    createNetwork: (spec: NetworkSpec, params: Float32Array[]): Network => new ReferenceNetwork(spec, params),
   };
 }
