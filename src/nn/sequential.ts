@@ -237,7 +237,7 @@ export class Sequential implements CallbackModel {
 
     const units = this.layers.at(-1)!.units;
     let xm = toInputs(x, 'fit: x', this.inputs());
-    let ym = toTargets(y, 'fit: y', loss, units);
+    let ym = toTargets(y, 'fit: y', loss, units, xm.rows);
     if (xm.rows !== ym.rows) throw new RangeError(`fit: x has ${xm.rows} rows but y has ${ym.rows}; they must match`);
     let validation: { x: Matrix; y: Matrix } | null = null;
     if (validationSplit > 0) {
@@ -255,7 +255,8 @@ export class Sequential implements CallbackModel {
           ? [validationData.x, validationData.y]
           : [undefined, undefined];
       if (vx === undefined || vy === undefined) throw new TypeError(`fit: validationData must be [x, y] or { x, y }, got ${describe(validationData)}`);
-      const v = { x: toInputs(vx, 'fit: validationData x', this.inputs()), y: toTargets(vy, 'fit: validationData y', loss, units) };
+      const vxm = toInputs(vx, 'fit: validationData x', this.inputs());
+      const v = { x: vxm, y: toTargets(vy, 'fit: validationData y', loss, units, vxm.rows) };
       if (v.x.rows !== v.y.rows) throw new RangeError(`fit: validationData x has ${v.x.rows} rows but y has ${v.y.rows}`);
       validation = v;
     }
@@ -278,7 +279,7 @@ export class Sequential implements CallbackModel {
     if (options.batchSize !== undefined) positiveInt(options.batchSize, 'evaluate: batchSize');
     const units = this.layers.at(-1)!.units;
     const xm = toInputs(x, 'evaluate: x', this.inputs());
-    const ym = toTargets(y, 'evaluate: y', loss, units);
+    const ym = toTargets(y, 'evaluate: y', loss, units, xm.rows);
     if (xm.rows !== ym.rows) throw new RangeError(`evaluate: x has ${xm.rows} rows but y has ${ym.rows}; they must match`);
     return evaluateLogs(this.run, xm, ym, units, metrics);
   }

@@ -11,7 +11,7 @@ export type Logs = Record<string, number>;
 
 /** What a callback may touch on the model it is attached to. */
 export interface CallbackModel {
-  /** Set to true to end fit after the current batch. */
+  /** Set to true to end fit: it stops after the batches already handed to the backend (at most one chunk). */
   stopTraining: boolean;
   getWeights(): Tensor[];
   setWeights(weights: Tensor[]): void;

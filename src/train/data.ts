@@ -14,7 +14,9 @@ export type InputData =
   | { data: ArrayLike<number>; shape: readonly number[] }
   | Float32Array
   | Float64Array
-  | number[]
+  | Int32Array
+  | Uint8Array
+  | ArrayLike<number>
   | number[][];
 
 export interface Matrix {
@@ -95,11 +97,14 @@ export function toInputs(value: unknown, what: string, inputs: number): Matrix {
  * sparse_categorical_crossentropy, one-hot / probability rows for categorical_crossentropy, values in
  * [0, 1] for binary_crossentropy, any finite values for the regression losses.
  */
-export function toTargets(value: unknown, what: string, loss: LossName, units: number): Matrix {
+export function toTargets(value: unknown, what: string, loss: LossName, units: number, rows?: number): Matrix {
   const sparse = loss === 'sparse_categorical_crossentropy';
-  const m = toMatrix(value, what, sparse ? 1 : units);
-  const { data, rows, cols } = m;
+  // A flat array with one value per row of x holds class ids (or one target) per row, whatever the model's width.
+  const flat = (ArrayBuffer.isView(value) || (Array.isArray(value) && !Array.isArray(value[0]))) && (value as ArrayLike<number>).length === rows;
+  const m = toMatrix(value, what, sparse || flat ? 1 : units);
+  const { data, cols } = m;
   if (sparse) {
+    const rows = m.rows;
     if (cols !== 1) {
       throw new RangeError(
         `${what}: sparse_categorical_crossentropy takes one integer class id per row, got rows of ${cols} values` +
@@ -127,6 +132,7 @@ export function toTargets(value: unknown, what: string, loss: LossName, units: n
     }
   }
   if (loss === 'categorical_crossentropy') {
+    const rows = m.rows;
     // The fused softmax gradient p − y is the true gradient only for rows that sum to 1.
     for (let r = 0; r < rows; r++) {
       let s = 0;
