@@ -62,6 +62,7 @@ const LOG_P = [
 ].map(f);
 const LOG_Q1 = f(-2.12194440e-4);
 const LOG_Q2 = f(0.693359375);
+const SQRT_HALF_F32 = f(Math.SQRT1_2);
 // One 4-byte cell seen as float32 and as uint32 (same element, so endianness does not matter).
 const cellF32 = new Float32Array(1);
 const cellU32 = new Uint32Array(cellF32.buffer);
@@ -77,8 +78,8 @@ export function logf(x: number): number {
   cellU32[0] = (bits & 0x807fffff) | 0x3f000000; // mantissa in [0.5, 1)
   const m = cellF32[0];
   let t: number;
-  // m < √½ as a real number (the f64 constant), so the largest f32 below √½ is doubled too.
-  if (m < Math.SQRT1_2) {
+  // Cephes compares with f32(√½) (bits 0x3F3504F3), which lies just below √½.
+  if (m < SQRT_HALF_F32) {
     e -= 1;
     t = f(f(m + m) - 1);
   } else {
