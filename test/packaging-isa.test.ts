@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNative } from '../src/backend/native/load.js';
-import { inCI, root, run, smoke, type SmokeResult, userEnv, which } from './packaging-util.js';
+import { createNativeBackend } from '../src/backend/native/index.js';
+import { checkSmoke, inCI, pendingParts, root, run, smoke, type SmokeResult, userEnv, which } from './packaging-util.js';
 
 const binding = loadNative().binding;
 if (!binding) throw new Error(`the local build does not load: ${loadNative().error}`);
@@ -18,10 +19,13 @@ const isX64 = process.arch === 'x64' && process.platform === 'linux';
 
 let host: SmokeResult;
 let work: string;
-beforeAll(() => {
+let pending: string[];
+beforeAll(async () => {
+  pending = await pendingParts(createNativeBackend()!);
   work = mkdtempSync(join(tmpdir(), 'fanin-isa-'));
   // Run in the checkout: the smoke script requires 'fanin', which a package resolves to itself.
   host = smoke(process.execPath, root, userEnv()).result;
+  checkSmoke(host, pending);
 });
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -37,9 +41,11 @@ describe('FANIN_ISA', () => {
     const { result } = smoke(process.execPath, root, userEnv({ FANIN_ISA: forced }));
     const name = forced.trim().toLowerCase();
     expect(result.info.isa).toBe(available.includes(name) ? name : available[0]);
-    // Same words and samples whatever the path (docs/SEMANTICS.md: uniform fills are bit-identical).
+    checkSmoke(result, pending);
+    // Same words and samples whatever the path (docs/SEMANTICS.md: fills are bit-identical).
     expect(result.philox).toEqual(host.philox);
     expect(result.uniformBits).toEqual(host.uniformBits);
+    expect(result.heNormal).toEqual(host.heNormal);
   });
 });
 
@@ -67,9 +73,10 @@ describe.skipIf(!isX64)('under qemu-user on a CPU without AVX2', () => {
     const { result } = smoke(process.execPath, root, userEnv(), [qemu!, '-cpu', 'Nehalem']);
     expect(result.info.backend).toBe('native');
     expect(result.info.isa).toBe('scalar');
-    expect(result.ran).toEqual(host.ran);
+    checkSmoke(result, pending);
     expect(result.philox).toEqual(host.philox);
     expect(result.uniformBits).toEqual(host.uniformBits);
+    expect(result.heNormal).toEqual(host.heNormal);
   });
 
   it.skipIf(!qemu && !inCI)('forcing avx2 on that CPU falls back to scalar instead of faulting', () => {
