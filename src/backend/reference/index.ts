@@ -4,10 +4,9 @@
  */
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { philoxBlock } from '../../rng/philox.js';
-
-function notYet(what: string): never {
-  throw new Error(`fanin reference backend: ${what} is not implemented yet`);
-}
+import { referenceRng } from './rng.js';
+import { sgemm } from './gemm.js';
+import { ReferenceNetwork } from './network.js';
 
 export function createReferenceBackend(): Backend {
   return {
@@ -19,12 +18,8 @@ export function createReferenceBackend(): Backend {
       philoxBlock(counter[0], counter[1], counter[2], counter[3], key[0], key[1], out);
       return out;
     },
-    fillBits: () => notYet('fillBits'),
-    fillUniform: () => notYet('fillUniform'),
-    fillNormal: () => notYet('fillNormal'),
-    fillTruncatedNormal: () => notYet('fillTruncatedNormal'),
-    orthogonal: () => notYet('orthogonal'),
-    sgemm: () => notYet('sgemm'),
-    createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
+    ...referenceRng,
+    sgemm,
+    createNetwork: (spec: NetworkSpec, params: Float32Array[]): Network => new ReferenceNetwork(spec, params),
   };
 }
