@@ -119,9 +119,9 @@ fn spec_from_js(s: &JsNetworkSpec) -> Result<NetworkSpec> {
 }
 
 fn nn_error(what: &str, e: NnError) -> Error {
+    let _ = what;
     match e {
         NnError::Invalid(s) => invalid(format!("NativeNetwork.{s}")),
-        d @ NnError::Diverged { .. } => Error::new(Status::GenericFailure, format!("NativeNetwork.{what}: {d}")),
     }
 }
 

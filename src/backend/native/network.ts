@@ -3,6 +3,8 @@
  * Network interface of types.ts. Arguments are checked here (TypeError / RangeError) and again in
  * Rust; Rust's own argument errors surface as RangeError too. trainBatches / predict / evaluate run
  * off the JS thread; their inputs are copied by the binding before the promise is returned.
+ * trainBatches stops after the first batch whose loss is not finite (docs/SEMANTICS.md): the losses it
+ * returns end with that one, and the caller (fit) names the epoch and batch.
  */
 import type { LayerStats, Network, NetworkSpec, OptimizerSpec } from '../types.js';
 import type { RawBinding } from './load.js';
@@ -70,28 +72,11 @@ function checkParams(spec: NetworkSpec, params: Float32Array[], what: string): v
   });
 }
 
-/** A training run whose loss became NaN or infinite: `batch` is the index within the trainBatches call. */
-export interface DivergedError extends Error {
-  batch: number;
-  loss: number;
-}
-
-/**
- * Maps binding errors to JS error types: argument errors (napi status InvalidArg) become RangeError;
- * a diverged run becomes an Error carrying `batch` and `loss`.
- */
+/** Maps binding errors to JS error types: argument errors (napi status InvalidArg) become RangeError. */
 function translate(err: unknown): Error {
   const e = err as Error & { code?: string };
   if (!(e instanceof Error)) return new Error(String(err));
   if (e.code === 'InvalidArg') return new RangeError(e.message);
-  const m = /loss is (\S+) at batch (\d+)/.exec(e.message);
-  if (m) {
-    const d = new Error(e.message) as DivergedError;
-    d.name = 'DivergedError';
-    d.batch = Number(m[2]);
-    d.loss = Number(m[1]);
-    return d;
-  }
   return e;
 }
 

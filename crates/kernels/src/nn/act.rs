@@ -51,6 +51,9 @@ impl Activation {
 /// 7.1.14) evaluated from 80 terms up for 2 ≤ |x| < 6, and ±1 beyond (erfc(6) ≈ 2e−17).
 pub fn erf(x: f64) -> f64 {
     let ax = x.abs();
+    if x == 0.0 {
+        return x;
+    }
     if ax < 2.0 {
         let mut term = x;
         let mut sum = x;

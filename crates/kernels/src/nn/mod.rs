@@ -52,7 +52,7 @@ impl NetworkSpec {
             if !l.alpha.is_finite() {
                 return Err(format!("layers[{i}].alpha must be finite, got {}", l.alpha));
             }
-            if l.inputs.checked_mul(l.units).is_none_or(|n| n > (1 << 31)) {
+            if l.inputs.checked_mul(l.units).map_or(true, |n| n > (1 << 31)) {
                 return Err(format!("layers[{i}]: {}×{} weights are too many", l.inputs, l.units));
             }
         }
@@ -86,15 +86,12 @@ impl NetworkSpec {
 pub enum NnError {
     /// An argument is malformed; the text says which and how.
     Invalid(String),
-    /// A batch's mean loss was NaN or infinite; that batch's update was not applied.
-    Diverged { batch: usize, loss: f64 },
 }
 
 impl std::fmt::Display for NnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             NnError::Invalid(s) => f.write_str(s),
-            NnError::Diverged { batch, loss } => write!(f, "loss is {loss} at batch {batch}: training diverged"),
         }
     }
 }
@@ -475,8 +472,9 @@ impl Network {
     }
 
     /// Trains on the batches `order[s .. s+batch_size)` for s = 0, batch_size, …: gather, forward,
-    /// backward, update. Returns each batch's mean loss (before its update). A NaN or infinite loss
-    /// stops training with [`NnError::Diverged`] naming the batch; its update is not applied.
+    /// backward, update. Returns each batch's mean loss (before its update). Training stops at the
+    /// first batch whose loss is NaN or infinite: the returned losses end with it (so the caller can
+    /// name the batch), and its update is not applied.
     pub fn train_batches(
         &mut self, pool: Option<&Pool>, x: &[f32], y: &[f32], rows: usize, order: &[u32], batch_size: usize,
     ) -> Result<Vec<f32>> {
@@ -498,8 +496,7 @@ impl Network {
             yb.resize(bs * tw, 0.0);
         }
         let mut losses = Vec::with_capacity(order.len().div_ceil(batch_size));
-        let mut result = Ok(());
-        for (bi, idx) in order.chunks(batch_size).enumerate() {
+        for idx in order.chunks(batch_size) {
             let n = idx.len();
             for (r, &row) in idx.iter().enumerate() {
                 let row = row as usize;
@@ -509,16 +506,15 @@ impl Network {
             self.forward(pool, &xb[..n * inputs], n);
             let (sum, _) = self.backward(pool, &xb[..n * inputs], &yb[..n * tw], n, false);
             let mean = sum / self.spec.loss.denominator(n, units);
-            if !mean.is_finite() {
-                result = Err(NnError::Diverged { batch: bi, loss: mean });
+            losses.push(mean as f32);
+            if !(mean as f32).is_finite() {
                 break;
             }
             self.apply_update(pool);
-            losses.push(mean as f32);
         }
         self.ws.xb = xb;
         self.ws.yb = yb;
-        result.map(|_| losses)
+        Ok(losses)
     }
 }
 

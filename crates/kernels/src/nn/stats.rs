@@ -1,6 +1,6 @@
 //! Per-layer statistics of one forward + backward pass (docs/SEMANTICS.md, "Layer statistics").
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LayerStats {
@@ -37,17 +37,14 @@ pub fn dead_fraction(z: &[f32], rows: usize, units: usize) -> f64 {
     alive.iter().filter(|&&a| !a).count() as f64 / units as f64
 }
 
-/// Units j whose incoming weights W[:, j] and bias b[j] differ bitwise from those of every other unit.
+/// Number of different columns (W[:, j], b[j]) (b[j] = 0 without bias), compared bitwise: units
+/// with equal incoming weights compute the same function and stay equal under training.
 pub fn distinct_units(w: &[f32], bias: Option<&[f32]>, inputs: usize, units: usize) -> u32 {
-    let key = |j: usize| -> Vec<u32> {
+    let mut seen: HashSet<Vec<u32>> = HashSet::with_capacity(units);
+    for j in 0..units {
         let mut k: Vec<u32> = (0..inputs).map(|i| w[i * units + j].to_bits()).collect();
         k.push(bias.map_or(0, |b| b[j].to_bits()));
-        k
-    };
-    let mut count: HashMap<Vec<u32>, u32> = HashMap::with_capacity(units);
-    let keys: Vec<Vec<u32>> = (0..units).map(key).collect();
-    for k in &keys {
-        *count.entry(k.clone()).or_insert(0) += 1;
+        seen.insert(k);
     }
-    keys.iter().filter(|k| count[*k] == 1).count() as u32
+    seen.len() as u32
 }
