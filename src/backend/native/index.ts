@@ -1,6 +1,7 @@
 /** Adapts the raw napi binding to the Backend interface. Argument checks happen here and again in Rust. */
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { loadNative, type RawBinding } from './load.js';
+import * as rng from './rng.js';
 
 function notYet(what: string): never {
   throw new Error(`fanin native backend: ${what} is not implemented yet`);
@@ -22,10 +23,11 @@ export function createNativeBackend(): Backend | null {
       b.setThreads(threads);
     },
     philox: (counter: Uint32Array, key: Uint32Array) => b.philoxBlock(counter, key),
-    fillBits: () => notYet('fillBits'),
-    fillUniform: () => notYet('fillUniform'),
-    fillNormal: () => notYet('fillNormal'),
-    fillTruncatedNormal: () => notYet('fillTruncatedNormal'),
+    fillBits: (out, seed, stream, offset) => rng.fillBits(b, out, seed, stream, offset),
+    fillUniform: (out, seed, stream, lo, hi, offset) => rng.fillUniform(b, out, seed, stream, lo, hi, offset),
+    fillNormal: (out, seed, stream, mean, std, offset) => rng.fillNormal(b, out, seed, stream, mean, std, offset),
+    fillTruncatedNormal: (out, seed, stream, mean, std, lower, upper, offset) =>
+      rng.fillTruncatedNormal(b, out, seed, stream, mean, std, lower, upper, offset),
     orthogonal: () => notYet('orthogonal'),
     sgemm: () => notYet('sgemm'),
     createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
