@@ -77,7 +77,7 @@ export interface LayerStats {
   weightGradNorm: number;
   /** Std of dLoss/dActivation (the gradient flowing into this layer's output). */
   activationGradStd: number;
-  /** Units whose incoming weights and bias differ from those of every other unit of the layer. */
+  /** Number of distinct units: different (W[:, j], b[j]) columns, bitwise (1 when all units are equal). */
   distinctUnits: number;
 }
 
