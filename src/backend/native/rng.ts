@@ -34,8 +34,10 @@ function checkOffset(what: string, offset: unknown, length: number): number | bi
   if (offset === undefined) return 0;
   let big: bigint;
   if (typeof offset === 'number') {
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new RangeError(`${what}: expected offset as a safe integer >= 0 or a bigint, got ${offset}`);
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset + length > Number.MAX_SAFE_INTEGER) {
+      throw new RangeError(
+        `${what}: expected offset as an integer with 0 <= offset and offset + length <= 2^53 - 1 (or a bigint), got ${offset}`,
+      );
     }
     big = BigInt(offset);
   } else if (typeof offset === 'bigint') {
@@ -125,6 +127,11 @@ export function fillTruncatedNormal(
     throw new RangeError(`${W}: expected lower and upper bounds that are not NaN, got lower = ${lower}, upper = ${upper}`);
   }
   if (!(lower < upper)) throw new RangeError(`${W}: expected lower < upper, got lower = ${lower}, upper = ${upper}`);
+  if (Math.min(Math.max(lower, -6), 6) >= Math.min(Math.max(upper, -6), 6)) {
+    throw new RangeError(
+      `${W}: the interval [${lower}, ${upper}] (in std) lies beyond ±6 std of the mean, where float32 sampling has no mass`,
+    );
+  }
   b.fillTruncatedNormal(out, s, st, mean, std, lower, upper, checkOffset(W, offset, out.length));
 }
 

@@ -18,7 +18,7 @@
 use core::arch::x86_64::*;
 
 use super::fill::{block, Op};
-use super::math::{ERFINV_CENTRAL, ERFINV_TAIL, LN2_HI, LN2_LO, LOGF_P, SQRT2_BITS_BELOW, TWO_M24, Y_MAX};
+use super::math::{ERFINV_CENTRAL, ERFINV_TAIL, LN2_HI, LN2_LO, LOGF_P, LOGF_SPLIT_BITS, TWO_M24, Y_MAX};
 
 const LANES: usize = 8;
 const M0: i32 = 0xD251_1F53u32 as i32;
@@ -34,8 +34,6 @@ struct Params {
     h: __m256,
     mean: __m256,
     s: __m256,
-    a: __m256,
-    b: __m256,
 }
 
 const K_BITS: u8 = 0;
@@ -52,7 +50,7 @@ const K_TRUNCATED: u8 = 3;
 pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, first_block: u64, op: &Op) -> usize {
     let groups = out.len() / (4 * LANES);
     let z = _mm256_setzero_ps();
-    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z, a: z, b: z };
+    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z };
     match *op {
         Op::Bits => run::<K_BITS>(out, groups, key, stream, first_block, op, &p),
         Op::Uniform { lo, d } => {
@@ -65,13 +63,11 @@ pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, fi
             p.s = _mm256_set1_ps(s);
             run::<K_NORMAL>(out, groups, key, stream, first_block, op, &p)
         }
-        Op::Truncated { m, h, mean, s, a, b } => {
+        Op::Truncated { m, h, mean, s } => {
             p.m = _mm256_set1_ps(m);
             p.h = _mm256_set1_ps(h);
             p.mean = _mm256_set1_ps(mean);
             p.s = _mm256_set1_ps(s);
-            p.a = _mm256_set1_ps(a);
-            p.b = _mm256_set1_ps(b);
             run::<K_TRUNCATED>(out, groups, key, stream, first_block, op, &p)
         }
     }
@@ -181,12 +177,7 @@ unsafe fn xf<const K: u8>(w: __m256i, p: &Params) -> __m256i {
                 y = _mm256_blendv_ps(y, nym, _mm256_cmp_ps::<_CMP_LT_OQ>(y, nym));
                 y = _mm256_blendv_ps(y, ym, _mm256_cmp_ps::<_CMP_GT_OQ>(y, ym));
             }
-            let mut out = _mm256_add_ps(p.mean, _mm256_mul_ps(p.s, erfinv(y)));
-            if K == K_TRUNCATED {
-                out = _mm256_blendv_ps(out, p.a, _mm256_cmp_ps::<_CMP_LT_OQ>(out, p.a));
-                out = _mm256_blendv_ps(out, p.b, _mm256_cmp_ps::<_CMP_GT_OQ>(out, p.b));
-            }
-            _mm256_castps_si256(out)
+            _mm256_castps_si256(_mm256_add_ps(p.mean, _mm256_mul_ps(p.s, erfinv(y))))
         }
     }
 }
@@ -208,7 +199,7 @@ unsafe fn logf(x: __m256) -> __m256 {
     let bits = _mm256_castps_si256(x);
     let e0 = _mm256_sub_epi32(_mm256_srli_epi32::<23>(bits), _mm256_set1_epi32(127));
     let m1 = _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007F_FFFF)), _mm256_set1_epi32(0x3F80_0000));
-    let big = _mm256_cmpgt_epi32(m1, _mm256_set1_epi32(SQRT2_BITS_BELOW as i32));
+    let big = _mm256_cmpgt_epi32(m1, _mm256_set1_epi32(LOGF_SPLIT_BITS as i32));
     let m = _mm256_sub_epi32(m1, _mm256_and_si256(big, _mm256_set1_epi32(0x0080_0000)));
     let ef = _mm256_cvtepi32_ps(_mm256_sub_epi32(e0, big));
     let t = _mm256_sub_ps(_mm256_castsi256_ps(m), _mm256_set1_ps(1.0));

@@ -8,7 +8,7 @@
 use core::arch::x86_64::*;
 
 use super::fill::{block, Op};
-use super::math::{ERFINV_CENTRAL, ERFINV_TAIL, LN2_HI, LN2_LO, LOGF_P, SQRT2_BITS_BELOW, TWO_M24, Y_MAX};
+use super::math::{ERFINV_CENTRAL, ERFINV_TAIL, LN2_HI, LN2_LO, LOGF_P, LOGF_SPLIT_BITS, TWO_M24, Y_MAX};
 
 const LANES: usize = 16;
 const M0: i32 = 0xD251_1F53u32 as i32;
@@ -23,8 +23,6 @@ struct Params {
     h: __m512,
     mean: __m512,
     s: __m512,
-    a: __m512,
-    b: __m512,
 }
 
 const K_BITS: u8 = 0;
@@ -40,7 +38,7 @@ const K_TRUNCATED: u8 = 3;
 pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, first_block: u64, op: &Op) -> usize {
     let groups = out.len() / (4 * LANES);
     let z = _mm512_setzero_ps();
-    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z, a: z, b: z };
+    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z };
     match *op {
         Op::Bits => run::<K_BITS>(out, groups, key, stream, first_block, op, &p),
         Op::Uniform { lo, d } => {
@@ -53,13 +51,11 @@ pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, fi
             p.s = _mm512_set1_ps(s);
             run::<K_NORMAL>(out, groups, key, stream, first_block, op, &p)
         }
-        Op::Truncated { m, h, mean, s, a, b } => {
+        Op::Truncated { m, h, mean, s } => {
             p.m = _mm512_set1_ps(m);
             p.h = _mm512_set1_ps(h);
             p.mean = _mm512_set1_ps(mean);
             p.s = _mm512_set1_ps(s);
-            p.a = _mm512_set1_ps(a);
-            p.b = _mm512_set1_ps(b);
             run::<K_TRUNCATED>(out, groups, key, stream, first_block, op, &p)
         }
     }
@@ -162,12 +158,7 @@ unsafe fn xf<const K: u8>(w: __m512i, p: &Params) -> __m512i {
                 y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(y, nym), y, nym);
                 y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_GT_OQ>(y, ym), y, ym);
             }
-            let mut out = _mm512_add_ps(p.mean, _mm512_mul_ps(p.s, erfinv(y)));
-            if K == K_TRUNCATED {
-                out = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(out, p.a), out, p.a);
-                out = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_GT_OQ>(out, p.b), out, p.b);
-            }
-            _mm512_castps_si512(out)
+            _mm512_castps_si512(_mm512_add_ps(p.mean, _mm512_mul_ps(p.s, erfinv(y))))
         }
     }
 }
@@ -188,7 +179,7 @@ unsafe fn logf(x: __m512) -> __m512 {
     let bits = _mm512_castps_si512(x);
     let e0 = _mm512_sub_epi32(_mm512_srli_epi32::<23>(bits), _mm512_set1_epi32(127));
     let m1 = _mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x007F_FFFF)), _mm512_set1_epi32(0x3F80_0000));
-    let big = _mm512_cmpgt_epi32_mask(m1, _mm512_set1_epi32(SQRT2_BITS_BELOW as i32));
+    let big = _mm512_cmpgt_epi32_mask(m1, _mm512_set1_epi32(LOGF_SPLIT_BITS as i32));
     let m = _mm512_mask_sub_epi32(m1, big, m1, _mm512_set1_epi32(0x0080_0000));
     let ef = _mm512_cvtepi32_ps(_mm512_mask_add_epi32(e0, big, e0, _mm512_set1_epi32(1)));
     let t = _mm512_sub_ps(_mm512_castsi512_ps(m), _mm512_set1_ps(1.0));

@@ -22,8 +22,8 @@ pub enum Op {
     Uniform { lo: f32, d: f32 },
     /// out = mean + s·erfinv(y), s = f32(std)·f32(√2).
     Normal { mean: f32, s: f32 },
-    /// y ← clamp(m + h·y, ±Y) first, out clamped to [a, b] last.
-    Truncated { m: f32, h: f32, mean: f32, s: f32, a: f32, b: f32 },
+    /// As Normal after y ← clamp(m + h·y, ±Y).
+    Truncated { m: f32, h: f32, mean: f32, s: f32 },
 }
 
 /// Largest finite f32, as f64: the domain checks keep every output at or below it.
@@ -53,7 +53,8 @@ impl Op {
     }
 
     /// Normal N(mean, std²) truncated to [mean + lower·std, mean + upper·std]; lower, upper in units of
-    /// std, clamped to [−6, 6]. Exact inverse-CDF truncation (no rejection), then the bounds clamp.
+    /// std, clamped to [−6, 6] (the clamped interval must keep a positive width). Exact inverse-CDF
+    /// truncation, no rejection.
     pub fn truncated(mean: f64, std: f64, lower: f64, upper: f64) -> Result<Op, String> {
         check_mean_std(mean, std)?;
         if lower.is_nan() || upper.is_nan() {
@@ -64,13 +65,16 @@ impl Op {
         }
         let lo = lower.clamp(-6.0, 6.0);
         let up = upper.clamp(-6.0, 6.0);
+        if lo >= up {
+            return Err(format!(
+                "the interval [{lower}, {upper}] (in std) lies beyond ±6 std of the mean, where float32 sampling has no mass"
+            ));
+        }
         let ca = math::erf_series(lo / 1.4142135623730951);
         let cb = math::erf_series(up / 1.4142135623730951);
         let m = ((cb + ca) / 2.0) as f32;
         let h = ((cb - ca) / 2.0) as f32;
-        let a = math::f32_at_or_above(mean + lo * std);
-        let b = math::f32_at_or_below(mean + up * std);
-        Ok(Op::Truncated { m, h, mean: mean as f32, s: (std as f32) * std::f32::consts::SQRT_2, a, b })
+        Ok(Op::Truncated { m, h, mean: mean as f32, s: (std as f32) * std::f32::consts::SQRT_2 })
     }
 
     /// The output word for Philox word `w` (an f32 bit pattern for the float fills).
@@ -80,14 +84,11 @@ impl Op {
             Op::Bits => w,
             Op::Uniform { lo, d } => (lo + d * math::uniform_grid(w)).to_bits(),
             Op::Normal { mean, s } => (mean + s * math::erfinv(math::normal_grid(w))).to_bits(),
-            Op::Truncated { m, h, mean, s, a, b } => {
+            Op::Truncated { m, h, mean, s } => {
                 let mut y = m + h * math::normal_grid(w);
                 y = if y < -Y_MAX { -Y_MAX } else { y };
                 y = if y > Y_MAX { Y_MAX } else { y };
-                let mut out = mean + s * math::erfinv(y);
-                out = if out < a { a } else { out };
-                out = if out > b { b } else { out };
-                out.to_bits()
+                (mean + s * math::erfinv(y)).to_bits()
             }
         }
     }
