@@ -140,3 +140,52 @@ describe.runIf(hasNative)('native random fills', () => {
     });
   });
 });
+
+describe.runIf(hasNative)('native orthogonal', () => {
+  const be = native!;
+  const b = raw!;
+
+  it('has orthonormal columns (tall), rows (wide) and both (square), times gain', () => {
+    for (const [rows, cols, gain] of [[40, 40, 1], [60, 25, 2], [25, 60, 0.5]]) {
+      const out = new Float32Array(rows * cols);
+      be.orthogonal(out, rows, cols, 11n, 3, gain);
+      const k = Math.min(rows, cols);
+      const at = (v: number, i: number) => (rows >= cols ? out[i * cols + v] : out[v * cols + i]);
+      let worst = 0;
+      for (let p = 0; p < k; p++) {
+        for (let q = p; q < k; q++) {
+          let s = 0;
+          for (let i = 0; i < Math.max(rows, cols); i++) s += at(p, i) * at(q, i);
+          worst = Math.max(worst, Math.abs(s - (p === q ? gain * gain : 0)));
+        }
+      }
+      expect(worst, `${rows}×${cols}`).toBeLessThan(gain * gain * 1e-5);
+    }
+  });
+
+  it('does not depend on the thread count', () => {
+    const run = () => {
+      const out = new Float32Array(200 * 300);
+      be.orthogonal(out, 200, 300, 5n, 0, 1);
+      return out;
+    };
+    be.setThreads(1);
+    const one = run();
+    be.setThreads(2);
+    expect(Buffer.from(run().buffer).equals(Buffer.from(one.buffer))).toBe(true);
+  });
+
+  it('rejects bad arguments in TypeScript and in Rust', () => {
+    const out = new Float32Array(6);
+    expect(() => be.orthogonal(out, 2, 4, 1n, 0, 1)).toThrow(/length rows·cols = 8/);
+    expect(() => be.orthogonal(out, -2, -3, 1n, 0, 1)).toThrow(RangeError);
+    expect(() => be.orthogonal(out, 2.5, 3, 1n, 0, 1)).toThrow(RangeError);
+    expect(() => be.orthogonal(out, 2, 3, 1n, 0, NaN)).toThrow(RangeError);
+    expect(() => be.orthogonal(out, 2, 3, 1 as unknown as bigint, 0, 1)).toThrow(TypeError);
+    expect(() => be.orthogonal(new Float32Array(0), 2 ** 16, 2 ** 16, 1n, 0, 1)).toThrow(/2\^31 - 1/);
+    expect(() => b.orthogonal(out, 2, 4, 1n, 0, 1)).toThrow(/length/);
+    expect(() => b.orthogonal(out, -1, 3, 1n, 0, 1)).toThrow();
+    expect(() => b.orthogonal(out, 2, 3, -1n, 0, 1)).toThrow();
+    expect(() => b.orthogonal(out, 2, 3, 1n, 0, Infinity)).toThrow();
+  });
+});

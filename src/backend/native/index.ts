@@ -28,7 +28,7 @@ export function createNativeBackend(): Backend | null {
     fillNormal: (out, seed, stream, mean, std, offset) => rng.fillNormal(b, out, seed, stream, mean, std, offset),
     fillTruncatedNormal: (out, seed, stream, mean, std, lower, upper, offset) =>
       rng.fillTruncatedNormal(b, out, seed, stream, mean, std, lower, upper, offset),
-    orthogonal: () => notYet('orthogonal'),
+    orthogonal: (out, rows, cols, seed, stream, gain) => rng.orthogonal(b, out, rows, cols, seed, stream, gain),
     sgemm: () => notYet('sgemm'),
     createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
   };
