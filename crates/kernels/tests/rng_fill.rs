@@ -191,14 +191,14 @@ fn uniform_stays_in_range_with_the_uniform_moments() {
 
 #[test]
 fn degenerate_parameters_stay_finite() {
-    // std = 0 gives the mean; lo = hi gives lo; a sliver at the ±6 clamp stays finite and inside.
+    // std = 0 gives the mean; lo = hi gives lo.
     assert!(floats(&Op::normal(3.0, 0.0).unwrap(), 1000, 1).iter().all(|&x| x == 3.0));
     assert!(floats(&Op::uniform(2.0, 2.0).unwrap(), 1000, 1).iter().all(|&x| x == 2.0));
-    // Far tail: near y = −1 the f32 grid of m + h·y has steps of 2⁻²⁴, coarse in z (about 0.05 std at
-    // z = −5), and no f32 y reaches below z ≈ −5.42; values stay finite and within a grid step of [−6, −5].
+    // Far tail: near y = −1 the f32 grid of m + h·y is coarse in z and rounding may step past −5; the
+    // final clamp keeps every value finite and inside [−6, −5].
     let v = floats(&Op::truncated(0.0, 1.0, -6.0, -5.0).unwrap(), 100_000, 1);
     let (lo, hi) = v.iter().fold((f32::MAX, f32::MIN), |(a, b), &x| (a.min(x), b.max(x)));
-    assert!(v.iter().all(|x| x.is_finite()) && lo >= -6.0 && hi <= -4.9, "range {lo}..{hi}");
+    assert!(v.iter().all(|x| x.is_finite()) && lo >= -6.0 && hi <= -5.0, "range {lo}..{hi}");
 }
 
 #[test]

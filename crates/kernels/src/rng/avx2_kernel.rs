@@ -34,6 +34,8 @@ struct Params {
     h: __m256,
     mean: __m256,
     s: __m256,
+    a: __m256,
+    b: __m256,
 }
 
 const K_BITS: u8 = 0;
@@ -50,7 +52,7 @@ const K_TRUNCATED: u8 = 3;
 pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, first_block: u64, op: &Op) -> usize {
     let groups = out.len() / (4 * LANES);
     let z = _mm256_setzero_ps();
-    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z };
+    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z, a: z, b: z };
     match *op {
         Op::Bits => run::<K_BITS>(out, groups, key, stream, first_block, op, &p),
         Op::Uniform { lo, d } => {
@@ -63,11 +65,13 @@ pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, fi
             p.s = _mm256_set1_ps(s);
             run::<K_NORMAL>(out, groups, key, stream, first_block, op, &p)
         }
-        Op::Truncated { m, h, mean, s } => {
+        Op::Truncated { m, h, mean, s, a, b } => {
             p.m = _mm256_set1_ps(m);
             p.h = _mm256_set1_ps(h);
             p.mean = _mm256_set1_ps(mean);
             p.s = _mm256_set1_ps(s);
+            p.a = _mm256_set1_ps(a);
+            p.b = _mm256_set1_ps(b);
             run::<K_TRUNCATED>(out, groups, key, stream, first_block, op, &p)
         }
     }
@@ -177,7 +181,12 @@ unsafe fn xf<const K: u8>(w: __m256i, p: &Params) -> __m256i {
                 y = _mm256_blendv_ps(y, nym, _mm256_cmp_ps::<_CMP_LT_OQ>(y, nym));
                 y = _mm256_blendv_ps(y, ym, _mm256_cmp_ps::<_CMP_GT_OQ>(y, ym));
             }
-            _mm256_castps_si256(_mm256_add_ps(p.mean, _mm256_mul_ps(p.s, erfinv(y))))
+            let mut out = _mm256_add_ps(p.mean, _mm256_mul_ps(p.s, erfinv(y)));
+            if K == K_TRUNCATED {
+                out = _mm256_blendv_ps(out, p.a, _mm256_cmp_ps::<_CMP_LT_OQ>(out, p.a));
+                out = _mm256_blendv_ps(out, p.b, _mm256_cmp_ps::<_CMP_GT_OQ>(out, p.b));
+            }
+            _mm256_castps_si256(out)
         }
     }
 }

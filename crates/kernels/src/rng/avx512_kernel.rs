@@ -23,6 +23,8 @@ struct Params {
     h: __m512,
     mean: __m512,
     s: __m512,
+    a: __m512,
+    b: __m512,
 }
 
 const K_BITS: u8 = 0;
@@ -38,7 +40,7 @@ const K_TRUNCATED: u8 = 3;
 pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, first_block: u64, op: &Op) -> usize {
     let groups = out.len() / (4 * LANES);
     let z = _mm512_setzero_ps();
-    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z };
+    let mut p = Params { lo: z, d: z, m: z, h: z, mean: z, s: z, a: z, b: z };
     match *op {
         Op::Bits => run::<K_BITS>(out, groups, key, stream, first_block, op, &p),
         Op::Uniform { lo, d } => {
@@ -51,11 +53,13 @@ pub(crate) unsafe fn fill_blocks(out: &mut [u32], key: [u32; 2], stream: u32, fi
             p.s = _mm512_set1_ps(s);
             run::<K_NORMAL>(out, groups, key, stream, first_block, op, &p)
         }
-        Op::Truncated { m, h, mean, s } => {
+        Op::Truncated { m, h, mean, s, a, b } => {
             p.m = _mm512_set1_ps(m);
             p.h = _mm512_set1_ps(h);
             p.mean = _mm512_set1_ps(mean);
             p.s = _mm512_set1_ps(s);
+            p.a = _mm512_set1_ps(a);
+            p.b = _mm512_set1_ps(b);
             run::<K_TRUNCATED>(out, groups, key, stream, first_block, op, &p)
         }
     }
@@ -158,7 +162,12 @@ unsafe fn xf<const K: u8>(w: __m512i, p: &Params) -> __m512i {
                 y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(y, nym), y, nym);
                 y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_GT_OQ>(y, ym), y, ym);
             }
-            _mm512_castps_si512(_mm512_add_ps(p.mean, _mm512_mul_ps(p.s, erfinv(y))))
+            let mut out = _mm512_add_ps(p.mean, _mm512_mul_ps(p.s, erfinv(y)));
+            if K == K_TRUNCATED {
+                out = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(out, p.a), out, p.a);
+                out = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_GT_OQ>(out, p.b), out, p.b);
+            }
+            _mm512_castps_si512(out)
         }
     }
 }

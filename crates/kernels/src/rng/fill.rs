@@ -22,8 +22,9 @@ pub enum Op {
     Uniform { lo: f32, d: f32 },
     /// out = mean + s·erfinv(y), s = f32(std)·f32(√2).
     Normal { mean: f32, s: f32 },
-    /// As Normal after y ← clamp(m + h·y, ±Y).
-    Truncated { m: f32, h: f32, mean: f32, s: f32 },
+    /// As Normal after y ← clamp(m + h·y, ±Y), then out clamped to [a, b] (the f32 interval inside
+    /// the bounds, so f32 rounding never puts a value outside them).
+    Truncated { m: f32, h: f32, mean: f32, s: f32, a: f32, b: f32 },
 }
 
 /// Largest finite f32, as f64: the domain checks keep every output at or below it.
@@ -74,7 +75,9 @@ impl Op {
         let cb = math::erf_series(up / 1.4142135623730951);
         let m = ((cb + ca) / 2.0) as f32;
         let h = ((cb - ca) / 2.0) as f32;
-        Ok(Op::Truncated { m, h, mean: mean as f32, s: (std as f32) * std::f32::consts::SQRT_2 })
+        let a = math::f32_at_or_above(mean + lo * std);
+        let b = math::f32_at_or_below(mean + up * std);
+        Ok(Op::Truncated { m, h, mean: mean as f32, s: (std as f32) * std::f32::consts::SQRT_2, a, b })
     }
 
     /// The output word for Philox word `w` (an f32 bit pattern for the float fills).
@@ -84,11 +87,14 @@ impl Op {
             Op::Bits => w,
             Op::Uniform { lo, d } => (lo + d * math::uniform_grid(w)).to_bits(),
             Op::Normal { mean, s } => (mean + s * math::erfinv(math::normal_grid(w))).to_bits(),
-            Op::Truncated { m, h, mean, s } => {
+            Op::Truncated { m, h, mean, s, a, b } => {
                 let mut y = m + h * math::normal_grid(w);
                 y = if y < -Y_MAX { -Y_MAX } else { y };
                 y = if y > Y_MAX { Y_MAX } else { y };
-                (mean + s * math::erfinv(y)).to_bits()
+                let mut out = mean + s * math::erfinv(y);
+                out = if out < a { a } else { out };
+                out = if out > b { b } else { out };
+                out.to_bits()
             }
         }
     }

@@ -126,6 +126,34 @@ pub fn erf_series(x: f64) -> f64 {
     sum * 1.1283791670955126
 }
 
+/// The smallest f32 ≥ x (x finite and within the f32 range).
+pub(crate) fn f32_at_or_above(x: f64) -> f32 {
+    let f = x as f32;
+    if (f as f64) < x {
+        next_up(f)
+    } else {
+        f
+    }
+}
+
+/// The largest f32 ≤ x (x finite and within the f32 range).
+pub(crate) fn f32_at_or_below(x: f64) -> f32 {
+    -f32_at_or_above(-x)
+}
+
+/// The next f32 above a finite f32.
+fn next_up(f: f32) -> f32 {
+    if f == 0.0 {
+        return f32::from_bits(1);
+    }
+    let b = f.to_bits();
+    if f > 0.0 {
+        f32::from_bits(b + 1)
+    } else {
+        f32::from_bits(b - 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +194,16 @@ mod tests {
         assert_eq!(all.len(), text.len());
         for (c, s) in all.iter().zip(text) {
             assert_eq!(c.to_bits(), (s.parse::<f64>().unwrap() as f32).to_bits(), "{s}");
+        }
+    }
+
+    #[test]
+    fn directed_rounding_brackets() {
+        for &x in &[0.1f64, -0.1, 1.0 / 3.0, -2.0 * 0.05, 1e-40, -1e-40, 0.0, 3.0, -1.5e38] {
+            let lo = f32_at_or_below(x);
+            let hi = f32_at_or_above(x);
+            assert!((lo as f64) <= x && (hi as f64) >= x, "{x}");
+            assert!(hi == lo || next_up(lo) == hi, "{x}: {lo} {hi}");
         }
     }
 
