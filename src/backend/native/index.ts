@@ -1,6 +1,7 @@
 /** Adapts the raw napi binding to the Backend interface. Argument checks happen here and again in Rust. */
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { loadNative, type RawBinding } from './load.js';
+import { createNativeNetwork, nativeSgemm } from './network.js';
 import * as rng from './rng.js';
 
 function notYet(what: string): never {
@@ -29,8 +30,8 @@ export function createNativeBackend(): Backend | null {
     fillTruncatedNormal: (out, seed, stream, mean, std, lower, upper, offset) =>
       rng.fillTruncatedNormal(b, out, seed, stream, mean, std, lower, upper, offset),
     orthogonal: (out, rows, cols, seed, stream, gain) => rng.orthogonal(b, out, rows, cols, seed, stream, gain),
-    sgemm: () => notYet('sgemm'),
-    createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
+    sgemm: (transA, transB, m, n, k, alpha, a, bMatrix, beta, c) => nativeSgemm(b, transA, transB, m, n, k, alpha, a, bMatrix, beta, c),
+    createNetwork: (spec: NetworkSpec, params: Float32Array[]): Network => createNativeNetwork(b, spec, params),
   };
 }
 
