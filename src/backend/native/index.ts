@@ -4,10 +4,6 @@ import { loadNative, type RawBinding } from './load.js';
 import { createNativeNetwork, nativeSgemm } from './network.js';
 import * as rng from './rng.js';
 
-function notYet(what: string): never {
-  throw new Error(`fanin native backend: ${what} is not implemented yet`);
-}
-
 export function createNativeBackend(): Backend | null {
   const loaded = loadNative();
   if (!loaded.binding) return null;
