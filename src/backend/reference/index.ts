@@ -4,6 +4,7 @@
  */
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { philoxBlock } from '../../rng/philox.js';
+import { referenceRng } from './rng.js';
 
 function notYet(what: string): never {
   throw new Error(`fanin reference backend: ${what} is not implemented yet`);
@@ -19,11 +20,7 @@ export function createReferenceBackend(): Backend {
       philoxBlock(counter[0], counter[1], counter[2], counter[3], key[0], key[1], out);
       return out;
     },
-    fillBits: () => notYet('fillBits'),
-    fillUniform: () => notYet('fillUniform'),
-    fillNormal: () => notYet('fillNormal'),
-    fillTruncatedNormal: () => notYet('fillTruncatedNormal'),
-    orthogonal: () => notYet('orthogonal'),
+    ...referenceRng,
     sgemm: () => notYet('sgemm'),
     createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
   };

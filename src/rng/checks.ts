@@ -1,0 +1,80 @@
+/**
+ * Argument checks shared by the backends' random fills, so both reject the same inputs with the
+ * same messages (TypeError for a wrong type, RangeError for a value out of range).
+ */
+import { describe, MAX_TENSOR_SIZE } from '../tensor.js';
+import { TRUNCATION_LIMIT } from './fills.js';
+
+const TWO_POW_64 = 1n << 64n;
+
+export function checkSeed(seed: unknown, where: string): asserts seed is bigint {
+  if (typeof seed !== 'bigint') throw new TypeError(`${where}: expected seed to be a bigint in [0, 2^64), got ${describe(seed)}`);
+  if (seed < 0n || seed >= TWO_POW_64) throw new RangeError(`${where}: expected seed in [0, 2^64), got ${seed}`);
+}
+
+export function checkStream(stream: unknown, where: string): asserts stream is number {
+  if (typeof stream !== 'number') throw new TypeError(`${where}: expected stream to be an integer in [0, 2^32), got ${describe(stream)}`);
+  if (!Number.isInteger(stream) || stream < 0 || stream > 0xffffffff) {
+    throw new RangeError(`${where}: expected stream to be an integer in [0, 2^32), got ${stream}`);
+  }
+}
+
+export function checkOffset(offset: unknown, length: number, where: string): asserts offset is number {
+  if (typeof offset !== 'number') throw new TypeError(`${where}: expected offset to be a non-negative integer, got ${describe(offset)}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset + length > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`${where}: expected offset to be an integer with 0 ≤ offset and offset + length ≤ 2^53 − 1, got ${offset}`);
+  }
+}
+
+export function checkOut<T extends Float32Array | Uint32Array>(out: unknown, ctor: { new (n: number): T; name: string }, where: string): asserts out is T {
+  if (!(out instanceof ctor)) throw new TypeError(`${where}: expected out to be a ${ctor.name}, got ${describe(out)}`);
+}
+
+/** A finite number whose float32 rounding is finite too (the kernels compute in f32). */
+export function checkFiniteF32(value: unknown, name: string, where: string): asserts value is number {
+  if (typeof value !== 'number') throw new TypeError(`${where}: expected ${name} to be a finite number, got ${describe(value)}`);
+  if (!Number.isFinite(Math.fround(value))) throw new RangeError(`${where}: expected ${name} to be finite in float32, got ${value}`);
+}
+
+export function checkUniformArgs(lo: unknown, hi: unknown, where: string): void {
+  checkFiniteF32(lo, 'lo', where);
+  checkFiniteF32(hi, 'hi', where);
+  if (lo > hi) throw new RangeError(`${where}: expected lo ≤ hi, got lo = ${lo}, hi = ${hi}`);
+  if (!Number.isFinite(Math.fround(Math.fround(hi) - Math.fround(lo)))) {
+    throw new RangeError(`${where}: hi − lo = ${hi - lo} overflows float32`);
+  }
+}
+
+export function checkNormalArgs(mean: unknown, std: unknown, where: string): void {
+  checkFiniteF32(mean, 'mean', where);
+  checkFiniteF32(std, 'std', where);
+  if (std < 0) throw new RangeError(`${where}: expected std ≥ 0, got ${std}`);
+  if (!Number.isFinite(Math.fround(Math.fround(std) * Math.fround(Math.SQRT2) * 6))) {
+    throw new RangeError(`${where}: std = ${std} overflows float32 in the tails`);
+  }
+}
+
+/** Bounds in units of std; after clamping to ±6 the interval must still have positive width. */
+export function checkTruncationArgs(lower: unknown, upper: unknown, where: string): void {
+  for (const [name, v] of [['lower', lower], ['upper', upper]] as const) {
+    if (typeof v !== 'number') throw new TypeError(`${where}: expected ${name} to be a number (in units of std), got ${describe(v)}`);
+    if (Number.isNaN(v)) throw new RangeError(`${where}: expected ${name} to be a number, got NaN`);
+  }
+  const lo = lower as number;
+  const hi = upper as number;
+  if (!(lo < hi)) throw new RangeError(`${where}: expected lower < upper, got lower = ${lo}, upper = ${hi}`);
+  const L = TRUNCATION_LIMIT;
+  if (Math.min(Math.max(lo, -L), L) >= Math.min(Math.max(hi, -L), L)) {
+    throw new RangeError(`${where}: the interval [${lo}, ${hi}] (in std) lies beyond ±${L} std of the mean, where float32 sampling has no mass`);
+  }
+}
+
+export function checkMatrixDims(rows: unknown, cols: unknown, where: string): void {
+  for (const [name, v] of [['rows', rows], ['cols', cols]] as const) {
+    if (typeof v !== 'number') throw new TypeError(`${where}: expected ${name} to be a non-negative integer, got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < 0 || v > MAX_TENSOR_SIZE) throw new RangeError(`${where}: expected ${name} to be an integer in [0, ${MAX_TENSOR_SIZE}], got ${v}`);
+  }
+  if ((rows as number) * (cols as number) > MAX_TENSOR_SIZE) {
+    throw new RangeError(`${where}: ${rows} × ${cols} has more than ${MAX_TENSOR_SIZE} elements`);
+  }
+}
