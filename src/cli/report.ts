@@ -137,7 +137,7 @@ pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 12px; }
 <pre>${escapeXml(formatStudy(result).split('\n\n')[0])}</pre>
 ${sections.join('\n')}
 <p>Log-scale plots leave out zeros (an all-zero initializer has no activation or gradient to plot).
-Lines end where a run diverged (its loss became NaN or infinite).</p>
+A cross marks where a run diverged (its loss stopped being a finite number); its line ends there.</p>
 </body>
 </html>
 `;

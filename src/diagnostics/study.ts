@@ -72,7 +72,7 @@ export interface StudyOptions {
   /** Rows of the batch the statistics are measured on (default 256). */
   statsRows?: number;
   seed?: number;
-  /** A fast, smaller run: width 64, 2 epochs, at most 512 training rows (defaults only; explicit options win). */
+  /** A fast, smaller run: the default nets at width 64, 2 epochs, at most 512 training rows (explicit options win). */
   quick?: boolean;
   onProgress?: (p: StudyProgress) => void;
 }
@@ -89,11 +89,11 @@ export interface StudyRun {
   distinctUnits: number[];
   /** Mean training loss of each epoch (stops at a divergence). */
   loss: number[];
-  /** Held-out accuracy after training (null when the run diverged). */
+  /** Held-out accuracy after training (null when the run diverged or trained 0 epochs). */
   accuracy: number | null;
   /** Where the loss first became NaN or infinite, or null. */
   diverged: { epoch: number; batch: number } | null;
-  /** Statistics on the same batch after training. */
+  /** Statistics on the same batch after training (null when the run diverged or trained 0 epochs). */
   after: { activationStd: number[]; deadFraction: number[]; distinctUnits: number[] } | null;
   /** ‖θ_after − θ_init‖₂ per parameter tensor (kernel, then bias, per layer). */
   paramChange: number[];
@@ -140,9 +140,9 @@ const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'leaky_relu', 
 const OPTIMIZERS: readonly StudyOptimizer[] = ['sgd', 'adam', 'rmsprop', 'adamw'];
 
 /** Study-specific initializer settings: the lesson's "small random numbers" is N(0, 0.01²). */
-function initializerFor(name: string, seed: number) {
-  if (name === 'random_normal') return getInitializer('random_normal', { stddev: 0.01, seed });
-  return getInitializer(name, { seed });
+function initializerFor(name: string) {
+  if (name === 'random_normal') return getInitializer('random_normal', { stddev: 0.01 });
+  return getInitializer(name);
 }
 
 function int(value: unknown, name: string, min: number, max: number): number {
@@ -167,7 +167,7 @@ function resolveOptions(options: StudyOptions) {
   if (typeof quick !== 'boolean') throw new TypeError(`study: expected quick to be a boolean, got ${describe(quick)}`);
   let nets = (options.nets ?? STUDY_NETS).map((n) => ({ ...n }));
   if (!Array.isArray(nets) || nets.length === 0) throw new TypeError(`study: expected nets to be a non-empty array`);
-  if (quick) nets = nets.map((n) => ({ ...n, width: 64 }));
+  if (quick && options.nets === undefined) nets = nets.map((n) => ({ ...n, width: 64 }));
   if (options.depth !== undefined) nets.forEach((n) => (n.depth = options.depth!));
   if (options.width !== undefined) nets.forEach((n) => (n.width = options.width!));
   if (options.activation !== undefined) nets.forEach((n) => (n.activation = options.activation!));
@@ -182,7 +182,13 @@ function resolveOptions(options: StudyOptions) {
   if (!Array.isArray(inits) || inits.length === 0) throw new TypeError(`study: expected inits to be a non-empty array of initializer names, got ${describe(inits)}`);
   for (const name of inits) {
     if (typeof name !== 'string') throw new TypeError(`study: expected initializer names, got ${describe(name)}`);
-    if (name !== 'lsuv') initializerFor(name, 0); // throws the registry's message (with the valid names)
+    if (name === 'lsuv') continue;
+    try {
+      initializerFor(name);
+    } catch (err) {
+      // The registry's message lists the valid names; the study takes 'lsuv' too.
+      throw new RangeError(`study: ${(err as Error).message}; the study also takes 'lsuv'`);
+    }
   }
   if (new Set(inits).size !== inits.length) throw new RangeError(`study: initializer names repeat in [${inits.join(', ')}]`);
   const optimizer = options.optimizer ?? 'sgd';
@@ -321,7 +327,7 @@ export async function study(options: StudyOptions = {}): Promise<StudyResult> {
       spec.layers.forEach((l, i) => {
         const kernel = new Float32Array(l.inputs * l.units);
         // lsuv starts from an orthonormal kernel inside lsuvNetwork.
-        if (init !== 'lsuv') initializerFor(init, o.seed).fill(kernel, [l.inputs, l.units], { seed: BigInt(o.seed), stream: 2 * i });
+        if (init !== 'lsuv') initializerFor(init).fill(kernel, [l.inputs, l.units], { seed: BigInt(o.seed), stream: 2 * i });
         params.push(kernel, new Float32Array(l.units));
       });
       const network: Network = backend.createNetwork(spec, params);
@@ -358,7 +364,8 @@ export async function study(options: StudyOptions = {}): Promise<StudyResult> {
         }
         let accuracy: number | null = null;
         let after: StudyRun['after'] = null;
-        if (!diverged) {
+        // With 0 epochs the study only measures the network at initialisation.
+        if (!diverged && o.epochs > 0) {
           if (data.test.rows > 0) {
             const { outputs } = await network.evaluate(data.test.x, data.test.y, data.test.rows);
             accuracy = argmaxAccuracy(outputs, data.test.labels, classes);
