@@ -60,7 +60,6 @@ const LOG_P = [
 ].map(f);
 const LOG_Q1 = f(-2.12194440e-4);
 const LOG_Q2 = f(0.693359375);
-const SQRT_HALF_F32 = f(Math.SQRT1_2);
 const bitsView = new DataView(new ArrayBuffer(4));
 
 /**
@@ -74,7 +73,8 @@ export function logf(x: number): number {
   bitsView.setUint32(0, (bits & 0x807fffff) | 0x3f000000); // mantissa in [0.5, 1)
   const m = bitsView.getFloat32(0);
   let t: number;
-  if (m < SQRT_HALF_F32) {
+  // m < √½ as a real number (the f64 constant), so the largest f32 below √½ is doubled too.
+  if (m < Math.SQRT1_2) {
     e -= 1;
     t = f(f(m + m) - 1);
   } else {
@@ -141,31 +141,66 @@ export function erf64(x: number): number {
 /** Truncation interval in units of std after clamping to ±6, as the kernels see it. */
 export const TRUNCATION_LIMIT = 6;
 
+const view = new DataView(new ArrayBuffer(4));
+
+/** The next float32 above a finite float32. */
+function nextUp(x: number): number {
+  if (x === 0) return 2 ** -149;
+  view.setFloat32(0, x);
+  view.setUint32(0, view.getUint32(0) + (x > 0 ? 1 : -1));
+  return view.getFloat32(0);
+}
+
+/** Smallest float32 ≥ x. */
+export function f32AtOrAbove(x: number): number {
+  const r = f(x);
+  return r < x ? nextUp(r) : r;
+}
+
+/** Largest float32 ≤ x. */
+export function f32AtOrBelow(x: number): number {
+  return -f32AtOrAbove(-x);
+}
+
+interface Truncation {
+  /** y ↦ m + h·y sends the generator's (−1, 1) onto (erf(lower/√2), erf(upper/√2)). */
+  m: number;
+  h: number;
+  /** Output clamp: the float32 interval inside [mean + lower·std, mean + upper·std]. */
+  a: number;
+  b: number;
+}
+
 /**
- * The affine map y ↦ m + h·y that sends the generator's (−1, 1) onto (erf(lower/√2), erf(upper/√2)),
- * i.e. u ↦ Φ(lower) + u·(Φ(upper) − Φ(lower)): exact truncation by the inverse CDF.
+ * The affine map u ↦ Φ(lower) + u·(Φ(upper) − Φ(lower)) in erf coordinates (exact truncation by the
+ * inverse CDF), and the final clamp that keeps f32 rounding of the tails inside the bounds.
  */
-export function truncationMap(lower: number, upper: number): { m: number; h: number } {
+export function truncation(mean: number, std: number, lower: number, upper: number): Truncation {
   const lo = Math.min(Math.max(lower, -TRUNCATION_LIMIT), TRUNCATION_LIMIT);
   const hi = Math.min(Math.max(upper, -TRUNCATION_LIMIT), TRUNCATION_LIMIT);
   const ca = erf64(lo / Math.SQRT2);
   const cb = erf64(hi / Math.SQRT2);
-  return { m: f((cb + ca) / 2), h: f((cb - ca) / 2) };
+  return { m: f((cb + ca) / 2), h: f((cb - ca) / 2), a: f32AtOrAbove(mean + lo * std), b: f32AtOrBelow(mean + hi * std) };
 }
 
-function fillInverseCdf(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, map: { m: number; h: number } | null, offset: number): void {
+function fillInverseCdf(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, trunc: Truncation | null, offset: number): void {
   const mean32 = f(mean);
   const s = f(f(std) * f(Math.SQRT2));
   forEachWord(out.length, seed, stream, offset, (i, w) => {
     // (2k + 1 − 2²⁴)·2⁻²⁴ for k = w >>> 8: odd multiples of 2⁻²⁴, symmetric about 0, never ±1.
     let y = (2 * (w >>> 8) + 1 - 16777216) * TWO_POW_M24;
-    if (map) {
-      y = f(map.m + f(map.h * y));
-      // With asymmetric bounds near ±6 the f32 sum can round onto ±1, where erf⁻¹ is infinite.
-      if (y > Y_MAX) y = Y_MAX;
-      else if (y < -Y_MAX) y = -Y_MAX;
+    if (!trunc) {
+      out[i] = f(mean32 + f(s * erfinvf(y)));
+      return;
     }
-    out[i] = f(mean32 + f(s * erfinvf(y)));
+    y = f(trunc.m + f(trunc.h * y));
+    // With asymmetric bounds near ±6 the f32 sum can round onto ±1, where erf⁻¹ is infinite.
+    if (y < -Y_MAX) y = -Y_MAX;
+    if (y > Y_MAX) y = Y_MAX;
+    let x = f(mean32 + f(s * erfinvf(y)));
+    if (x < trunc.a) x = trunc.a;
+    if (x > trunc.b) x = trunc.b;
+    out[i] = x;
   });
 }
 
@@ -174,9 +209,13 @@ export function fillNormal(out: Float32Array, seed: bigint, stream: number, mean
   fillInverseCdf(out, seed, stream, mean, std, null, offset);
 }
 
-/** N(mean, std²) truncated to [mean + lower·std, mean + upper·std] (bounds clamped to ±6), no rejection. */
+/**
+ * N(mean, std²) truncated to [mean + lower·std, mean + upper·std] (bounds clamped to ±6), no rejection:
+ * y ← clamp(m + h·y, ±(1 − 2⁻²⁴)), x = mean + s·erf⁻¹(y), then x clamped to the f32 interval
+ * inside the bounds.
+ */
 export function fillTruncatedNormal(
   out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset = 0,
 ): void {
-  fillInverseCdf(out, seed, stream, mean, std, truncationMap(lower, upper), offset);
+  fillInverseCdf(out, seed, stream, mean, std, truncation(mean, std, lower, upper), offset);
 }

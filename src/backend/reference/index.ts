@@ -5,10 +5,8 @@
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { philoxBlock } from '../../rng/philox.js';
 import { referenceRng } from './rng.js';
-
-function notYet(what: string): never {
-  throw new Error(`fanin reference backend: ${what} is not implemented yet`);
-}
+import { sgemm } from './gemm.js';
+import { ReferenceNetwork } from './network.js';
 
 export function createReferenceBackend(): Backend {
   return {
@@ -21,7 +19,7 @@ export function createReferenceBackend(): Backend {
       return out;
     },
     ...referenceRng,
-    sgemm: () => notYet('sgemm'),
-    createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
+    sgemm,
+    createNetwork: (spec: NetworkSpec, params: Float32Array[]): Network => new ReferenceNetwork(spec, params),
   };
 }

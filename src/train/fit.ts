@@ -1,0 +1,155 @@
+/**
+ * The epoch policy of fit, written once for every backend. Per epoch: a seeded shuffle of the training
+ * rows, then the batches in chunks of several per Network.trainBatches call (one epoch crosses into
+ * native code a handful of times, yet onBatchEnd and the progress bar see every batch), then training
+ * metrics, validation and the epoch callbacks.
+ */
+import type { Network } from '../backend/types.js';
+import { philoxBlock, seedToKey } from '../rng/philox.js';
+import type { Callback, CallbackModel, Logs } from './callbacks.js';
+import type { Matrix } from './data.js';
+import { History } from './history.js';
+import type { Metric } from './metrics.js';
+import { Progress, type ProgressSink } from './progress.js';
+
+/** Philox stream of the shuffles (the layers' parameters use streams 2l and 2l + 1). */
+export const SHUFFLE_STREAM = 0xffffffff;
+
+/** Lets timers and I/O run between chunks (the reference backend computes on the main thread). */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The row order of `epoch`: Fisher–Yates driven by Philox words of (seed, SHUFFLE_STREAM), block index
+ * epoch·2³² + i. Each swap index takes 53 random bits, so its bias is below n/2⁵³.
+ */
+export function shuffleOrder(n: number, seed: bigint, epoch: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const [k0, k1] = seedToKey(seed);
+  const words = new Uint32Array(4);
+  let block = 0;
+  for (let i = n - 1; i > 0; i--, block++) {
+    philoxBlock(block, epoch, SHUFFLE_STREAM, 0, k0, k1, words);
+    const u = (words[0] * 2 ** 21 + (words[1] >>> 11)) / 2 ** 53;
+    const j = Math.floor(u * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  return order;
+}
+
+/** Serializes calls into one network: a native network runs one task at a time. */
+export type NetworkRunner = <T>(fn: (net: Network) => Promise<T>) => Promise<T>;
+
+/** Rows per evaluate / predict call, so that huge inputs do not need huge workspaces at once. */
+export const EVAL_CHUNK_ROWS = 8192;
+
+/** Mean loss and metrics of the network on (x, y), in chunks of EVAL_CHUNK_ROWS rows. */
+export async function evaluateLogs(run: NetworkRunner, x: Matrix, y: Matrix, units: number, metrics: Metric[], prefix = ''): Promise<Logs> {
+  const outputs = new Float32Array(x.rows * units);
+  let lossSum = 0;
+  for (let from = 0; from < x.rows; from += EVAL_CHUNK_ROWS) {
+    const rows = Math.min(EVAL_CHUNK_ROWS, x.rows - from);
+    const r = await run((net) =>
+      net.evaluate(x.data.subarray(from * x.cols, (from + rows) * x.cols), y.data.subarray(from * y.cols, (from + rows) * y.cols), rows),
+    );
+    // Every loss is a mean over rows (and columns), so chunk means combine weighted by rows.
+    lossSum += r.loss * rows;
+    outputs.set(r.outputs, from * units);
+    await yieldToEventLoop();
+  }
+  const logs: Logs = { [`${prefix}loss`]: lossSum / x.rows };
+  for (const m of metrics) logs[`${prefix}${m.name}`] = m.compute(outputs, y.data, x.rows, units);
+  return logs;
+}
+
+export interface FitPlan {
+  run: NetworkRunner;
+  model: CallbackModel;
+  seed: bigint;
+  x: Matrix;
+  y: Matrix;
+  validation: { x: Matrix; y: Matrix } | null;
+  units: number;
+  metrics: Metric[];
+  epochs: number;
+  batchSize: number;
+  shuffle: boolean;
+  callbacks: Callback[];
+  verbose: 0 | 1 | 2;
+  out?: ProgressSink;
+}
+
+/** Batches per trainBatches call: about 16 calls per epoch, at most 64 batches and 65,536 rows each. */
+function batchesPerChunk(steps: number, batchSize: number): number {
+  return Math.max(1, Math.min(Math.ceil(steps / 16), 64, Math.floor(65536 / batchSize)));
+}
+
+export async function fitLoop(p: FitPlan): Promise<History> {
+  const { x, y, batchSize } = p;
+  const n = x.rows;
+  const steps = Math.ceil(n / batchSize);
+  const history = new History();
+  history.params = { epochs: p.epochs, steps, verbose: p.verbose, batchSize, samples: n };
+  const all: Callback[] = [history, ...p.callbacks];
+  const progress = new Progress(p.verbose, p.epochs, steps, p.out);
+  const call = async (hook: keyof Callback, ...args: unknown[]) => {
+    for (const cb of all) await (cb[hook] as ((...a: unknown[]) => unknown) | undefined)?.call(cb, ...args);
+  };
+  for (const cb of all) cb.setModel?.(p.model);
+  p.model.stopTraining = false;
+  await call('onTrainBegin', {});
+  let lastLogs: Logs = {};
+  const chunk = batchesPerChunk(steps, batchSize);
+  for (let epoch = 0; epoch < p.epochs && !p.model.stopTraining; epoch++) {
+    await call('onEpochBegin', epoch, {});
+    progress.epochBegin(epoch);
+    const order = p.shuffle ? shuffleOrder(n, p.seed, epoch) : null;
+    let lossSum = 0;
+    let seen = 0;
+    for (let b0 = 0; b0 < steps && !p.model.stopTraining; b0 += chunk) {
+      const from = b0 * batchSize;
+      const rows = Math.min(n, (b0 + chunk) * batchSize) - from;
+      // Gather the chunk's rows in shuffled order, so each call copies only its own rows.
+      const xc = new Float32Array(rows * x.cols);
+      const yc = new Float32Array(rows * y.cols);
+      for (let r = 0; r < rows; r++) {
+        const src = order ? order[from + r] : from + r;
+        xc.set(x.data.subarray(src * x.cols, (src + 1) * x.cols), r * x.cols);
+        yc.set(y.data.subarray(src * y.cols, (src + 1) * y.cols), r * y.cols);
+      }
+      const identity = new Uint32Array(rows);
+      for (let r = 0; r < rows; r++) identity[r] = r;
+      const losses = await p.run((net) => net.trainBatches(xc, yc, rows, identity, batchSize));
+      for (let k = 0; k < losses.length; k++) {
+        const batch = b0 + k;
+        const size = Math.min(batchSize, n - batch * batchSize);
+        const loss = losses[k];
+        if (!Number.isFinite(loss)) {
+          throw new Error(
+            `fit: training diverged: the loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1} of ${steps}. ` +
+              'Lower the learning rate, set clipNorm on the optimizer, or check the data and the initializer.',
+          );
+        }
+        lossSum += loss * size;
+        seen += size;
+        await call('onBatchEnd', batch, { batch, size, loss });
+        progress.batchEnd(batch + 1, lossSum / seen);
+      }
+      await yieldToEventLoop();
+    }
+    const logs: Logs = { loss: lossSum / seen };
+    if (p.metrics.length > 0) {
+      // Training metrics are those of the end-of-epoch weights on the training rows (one forward pass).
+      const train = await evaluateLogs(p.run, x, y, p.units, p.metrics);
+      for (const m of p.metrics) logs[m.name] = train[m.name];
+    }
+    if (p.validation) Object.assign(logs, await evaluateLogs(p.run, p.validation.x, p.validation.y, p.units, p.metrics, 'val_'));
+    await call('onEpochEnd', epoch, logs);
+    progress.epochEnd(epoch, logs);
+    lastLogs = logs;
+  }
+  await call('onTrainEnd', lastLogs);
+  return history;
+}
