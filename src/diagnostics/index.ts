@@ -15,3 +15,5 @@ export {
   type StudyOptimizer,
   type StudyDatasetName,
 } from './study.js';
+export { diagnose, lsuv } from './model.js';
+export { LsuvInitializer, LSUV_FIT_ROWS, type LsuvInitializerOptions } from './lsuv.js';

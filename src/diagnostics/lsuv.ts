@@ -11,7 +11,7 @@
  */
 import type { Network } from '../backend/types.js';
 import { getBackend } from '../backend/select.js';
-import { describe } from '../tensor.js';
+import { Tensor, describe, shapeSize } from '../tensor.js';
 import { placeholderTargets } from './stats.js';
 
 export interface LsuvOptions {
@@ -107,4 +107,91 @@ export function lsuvNetwork(network: Network, x: Float32Array, rows: number, opt
     results.push({ layer: i, variance, iterations, scale, converged: Math.abs(variance - 1) < opts.tolerance });
   }
   return results;
+}
+
+export interface LsuvInitializerOptions {
+  tolerance?: number;
+  maxIterations?: number;
+  /** Seed of the orthonormal pre-initialisation (default: the model's). */
+  seed?: number | bigint;
+}
+
+/** Rows of the batch LSUV measures at the first fit: evenly spaced over the training rows. */
+export const LSUV_FIT_ROWS = 512;
+
+/**
+ * `kernelInitializer: 'lsuv'`: fills the kernel with the orthonormal pre-initialisation (gain 1) when the
+ * model is built; at the model's first `fit`, the layers with this initializer are rescaled by LSUV on
+ * up to LSUV_FIT_ROWS training rows (in layer order, each measured after the earlier ones are final).
+ * Outside a model (sample / fill alone) it is an orthogonal initializer.
+ */
+export class LsuvInitializer {
+  readonly className = 'LSUV';
+  readonly tolerance: number;
+  readonly maxIterations: number;
+  readonly seed: bigint | null;
+
+  constructor(options: LsuvInitializerOptions = {}) {
+    const o = resolveLsuvOptions({ ...options, seed: options.seed ?? 0 }, 'LSUV');
+    this.tolerance = o.tolerance;
+    this.maxIterations = o.maxIterations;
+    this.seed = options.seed === undefined || options.seed === null ? null : o.seed;
+  }
+
+  fill(out: Float32Array, shape: readonly number[], ctx: { seed?: bigint; stream?: number } = {}): void {
+    if (!(out instanceof Float32Array)) throw new TypeError(`LSUV.fill: expected a Float32Array, got ${describe(out)}`);
+    if (!Array.isArray(shape) || shape.length < 2) {
+      throw new RangeError(`LSUV: needs a kernel shape of rank ≥ 2 such as [fanIn, fanOut], got ${describe(shape)}`);
+    }
+    const cols = shape[shape.length - 1];
+    const size = shapeSize(shape, 'LSUV.fill');
+    if (size !== out.length) throw new RangeError(`LSUV.fill: shape [${shape.join(', ')}] holds ${size} values but out has ${out.length}`);
+    if (size === 0) return;
+    getBackend().orthogonal(out, size / cols, cols, this.seed ?? ctx.seed ?? 0n, ctx.stream ?? 0, 1);
+  }
+
+  sample(shape: readonly number[], ctx: { seed?: bigint; stream?: number } = {}): Tensor {
+    const out = new Float32Array(shapeSize(shape, 'LSUV.sample'));
+    this.fill(out, shape, ctx);
+    return new Tensor(out, shape);
+  }
+
+  getConfig(): { className: string; config: Record<string, unknown> } {
+    const config: Record<string, unknown> = { tolerance: this.tolerance, maxIterations: this.maxIterations };
+    if (this.seed !== null) config.seed = this.seed <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.seed) : this.seed;
+    return { className: 'LSUV', config };
+  }
+}
+
+/** True for 'lsuv' (any case) and { className: 'LSUV', config }. */
+export function isLsuvIdentifier(value: unknown): boolean {
+  if (typeof value === 'string') return value.replace(/[_\s-]/g, '').toLowerCase() === 'lsuv';
+  return typeof value === 'object' && value !== null && !('fill' in value) && String((value as { className?: unknown }).className).toLowerCase() === 'lsuv';
+}
+
+/** Builds the initializer for 'lsuv' or { className: 'LSUV', config }. */
+export function lsuvFromIdentifier(value: unknown): LsuvInitializer {
+  const config = typeof value === 'object' && value !== null ? ((value as { config?: LsuvInitializerOptions }).config ?? {}) : {};
+  return new LsuvInitializer(config);
+}
+
+/**
+ * The first-fit hook of Sequential: LSUV on the layers whose kernel initializer is an LsuvInitializer
+ * (their kernels already hold the orthonormal pre-initialisation), measured on up to LSUV_FIT_ROWS
+ * evenly spaced rows of x (rows × inputs).
+ */
+export function applyLsuvInitializers(network: Network, kernelInitializers: readonly unknown[], x: Float32Array, rows: number): LsuvLayerResult[] {
+  const layers = kernelInitializers.flatMap((init, i) => (init instanceof LsuvInitializer ? [i] : []));
+  if (layers.length === 0) return [];
+  const inputs = network.spec.layers[0].inputs;
+  const n = Math.min(rows, LSUV_FIT_ROWS);
+  const batch = new Float32Array(n * inputs);
+  for (let r = 0; r < n; r++) {
+    const src = Math.floor((r * rows) / n);
+    batch.set(x.subarray(src * inputs, (src + 1) * inputs), r * inputs);
+  }
+  return layers.flatMap((i) => {
+    const init = kernelInitializers[i] as LsuvInitializer;
+    return lsuvNetwork(network, batch, n, { tolerance: init.tolerance, maxIterations: init.maxIterations, orthogonalInit: false }, [i]);
+  });
 }
