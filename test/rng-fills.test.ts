@@ -77,7 +77,8 @@ describe.each(backends.map((b) => [b.name, b] as const))('random fills on %s', (
     const dist = uniformDist(-0.2, 0.5);
     expect(momentFailures(out, dist)).toBe('');
     expect(Math.min(...out.subarray(0, 50_000))).toBeGreaterThanOrEqual(Math.fround(-0.2));
-    expect(out.every((x) => x >= Math.fround(-0.2) && x < Math.fround(0.5))).toBe(true);
+    // f32 rounding of lo + d·u may reach hi itself for u near 1 (as in NumPy and PyTorch float32).
+    expect(out.every((x) => x >= Math.fround(-0.2) && x <= Math.fround(0.5))).toBe(true);
     expect(ksStatistic(out, dist.cdf)).toBeLessThan(ksCritical(N));
   });
 
@@ -110,12 +111,6 @@ describe.each(backends.map((b) => [b.name, b] as const))('random fills on %s', (
     expect(ksStatistic(out, dist.cdf)).toBeLessThan(ksCritical(N));
   });
 
-  it('an interval wholly beyond 6 std collapses onto the clamped bound, finite', () => {
-    const out = new Float32Array(64);
-    backend.fillTruncatedNormal(out, 3n, 0, 1, 0.5, 7, 9);
-    for (const x of out) expect(Math.abs(x - 4)).toBeLessThanOrEqual(4 * 2 ** -23);
-  });
-
   it('std 0 gives the mean exactly; lo = hi gives lo exactly', () => {
     const out = new Float32Array(9);
     backend.fillNormal(out, 1n, 0, 0.25, 0);
@@ -143,6 +138,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('random fills on %s', (
     expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 2, -2)).toThrow(RangeError);
     expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 1, 1)).toThrow(RangeError);
     expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, NaN, 1)).toThrow(RangeError);
+    expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 7, 9)).toThrow(RangeError);
     expect(() => backend.fillBits(new Float32Array(4) as unknown as Uint32Array, 1n, 0, 0)).toThrow(TypeError);
     expect(() => backend.orthogonal(out, 2, 3, 1n, 0, 1)).toThrow(RangeError);
     expect(() => backend.orthogonal(out, -2, -2, 1n, 0, 1)).toThrow(RangeError);

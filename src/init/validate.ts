@@ -56,8 +56,8 @@ export function knownKeys(options: unknown, allowed: readonly string[], where: s
   if (typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${where}: expected options to be an object, got ${describe(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined && !allowed.includes(key)) {
       throw new TypeError(
         `${where}: unknown option '${key}'; ${allowed.length ? `expected some of ${allowed.map((a) => `'${a}'`).join(', ')}` : 'it takes no options'}`,
       );

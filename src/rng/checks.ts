@@ -3,6 +3,7 @@
  * same messages (TypeError for a wrong type, RangeError for a value out of range).
  */
 import { describe, MAX_TENSOR_SIZE } from '../tensor.js';
+import { TRUNCATION_LIMIT } from './fills.js';
 
 const TWO_POW_64 = 1n << 64n;
 const F32_MAX = 3.4028234663852886e38;
@@ -54,16 +55,18 @@ export function checkNormalArgs(mean: unknown, std: unknown, where: string): voi
   }
 }
 
-/**
- * Bounds in units of std, lower < upper. Bounds beyond ±6 act as ±6 (an interval wholly beyond gives
- * the clamped bound itself); initializers reject that case themselves.
- */
+/** Bounds in units of std: lower < upper, and still so after clamping to ±6 (beyond that float32 sampling has no mass). */
 export function checkTruncationArgs(lower: unknown, upper: unknown, where: string): void {
   for (const [name, v] of [['lower', lower], ['upper', upper]] as const) {
     if (typeof v !== 'number') throw new TypeError(`${where}: expected ${name} to be a number (in units of std), got ${describe(v)}`);
     if (Number.isNaN(v)) throw new RangeError(`${where}: expected ${name} to be a number, got NaN`);
   }
   if (!((lower as number) < (upper as number))) throw new RangeError(`${where}: expected lower < upper, got lower = ${lower}, upper = ${upper}`);
+  const L = TRUNCATION_LIMIT;
+  const clamp = (v: number) => Math.min(Math.max(v, -L), L);
+  if (!(clamp(lower as number) < clamp(upper as number))) {
+    throw new RangeError(`${where}: the interval [${lower}, ${upper}] (in std) lies beyond ±${L} std of the mean, where float32 sampling has no mass`);
+  }
 }
 
 export function checkMatrixDims(rows: unknown, cols: unknown, where: string): void {

@@ -15,30 +15,32 @@ const TWO_POW_M24 = 2 ** -24;
 /** Largest |y| the generator produces: (2²⁴ − 1)·2⁻²⁴. */
 const Y_MAX = 1 - TWO_POW_M24;
 
-/**
- * Calls `visit(i, word)` for out-elements i = 0 … count−1 with the Philox word of element i + offset.
- * One block per four elements; the block counter is (b mod 2³², ⌊b/2³²⌋, stream, 0).
- */
-function forEachWord(count: number, seed: bigint, stream: number, offset: number, visit: (i: number, word: number) => void): void {
+/** out[i] = w_{i+offset}: word (i + offset) & 3 of block (i + offset) >> 2, block counter (b mod 2³², ⌊b/2³²⌋, stream, 0). */
+export function fillBits(out: Uint32Array, seed: bigint, stream: number, offset = 0): void {
   const [k0, k1] = seedToKey(seed);
   const block = new Uint32Array(4);
   let cached = -1;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < out.length; i++) {
     const j = i + offset;
     const b = Math.floor(j / 4);
     if (b !== cached) {
       philoxBlock(b % TWO_POW_32, Math.floor(b / TWO_POW_32), stream, 0, k0, k1, block);
       cached = b;
     }
-    visit(i, block[j % 4]);
+    out[i] = block[j % 4];
   }
 }
 
-/** out[i] = w_{i+offset}: the raw 32-bit words. */
-export function fillBits(out: Uint32Array, seed: bigint, stream: number, offset = 0): void {
-  forEachWord(out.length, seed, stream, offset, (i, w) => {
-    out[i] = w;
-  });
+const CHUNK = 4096;
+
+/** Runs `transform(words, start)` over consecutive chunks of the stream's words for out[start …]. */
+function inChunks(length: number, seed: bigint, stream: number, offset: number, transform: (words: Uint32Array, start: number) => void): void {
+  const words = new Uint32Array(Math.min(CHUNK, length));
+  for (let start = 0; start < length; start += CHUNK) {
+    const view = length - start < words.length ? words.subarray(0, length - start) : words;
+    fillBits(view, seed, stream, offset + start);
+    transform(view, start);
+  }
 }
 
 /**
@@ -48,8 +50,8 @@ export function fillBits(out: Uint32Array, seed: bigint, stream: number, offset 
 export function fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset = 0): void {
   const lo32 = f(lo);
   const d = f(f(hi) - lo32);
-  forEachWord(out.length, seed, stream, offset, (i, w) => {
-    out[i] = f(lo32 + f(d * ((w >>> 8) * TWO_POW_M24)));
+  inChunks(out.length, seed, stream, offset, (words, start) => {
+    for (let i = 0; i < words.length; i++) out[start + i] = f(lo32 + f(d * ((words[i] >>> 8) * TWO_POW_M24)));
   });
 }
 
@@ -60,21 +62,24 @@ const LOG_P = [
 ].map(f);
 const LOG_Q1 = f(-2.12194440e-4);
 const LOG_Q2 = f(0.693359375);
-const bitsView = new DataView(new ArrayBuffer(4));
+const SQRT_HALF_F32 = f(Math.SQRT1_2);
+// One 4-byte cell seen as float32 and as uint32 (same element, so endianness does not matter).
+const cellF32 = new Float32Array(1);
+const cellU32 = new Uint32Array(cellF32.buffer);
 
 /**
  * Natural log of a positive normal float32, Cephes `logf` (S. Moshier): x = m·2ᵉ with m in [√½, √2),
  * t = m − 1, log x ≈ t − t²/2 + t³·P(t) + e·ln 2 with ln 2 split in two parts. All f32 arithmetic.
  */
 export function logf(x: number): number {
-  bitsView.setFloat32(0, x);
-  const bits = bitsView.getUint32(0);
+  cellF32[0] = x;
+  const bits = cellU32[0];
   let e = ((bits >>> 23) & 0xff) - 126;
-  bitsView.setUint32(0, (bits & 0x807fffff) | 0x3f000000); // mantissa in [0.5, 1)
-  const m = bitsView.getFloat32(0);
+  cellU32[0] = (bits & 0x807fffff) | 0x3f000000; // mantissa in [0.5, 1)
+  const m = cellF32[0];
   let t: number;
-  // m < √½ as a real number (the f64 constant), so the largest f32 below √½ is doubled too.
-  if (m < Math.SQRT1_2) {
+  // Cephes compares with f32(√½) (bits 0x3F3504F3), which lies just below √½.
+  if (m < SQRT_HALF_F32) {
     e -= 1;
     t = f(f(m + m) - 1);
   } else {
@@ -141,14 +146,12 @@ export function erf64(x: number): number {
 /** Truncation interval in units of std after clamping to ±6, as the kernels see it. */
 export const TRUNCATION_LIMIT = 6;
 
-const view = new DataView(new ArrayBuffer(4));
-
 /** The next float32 above a finite float32. */
 function nextUp(x: number): number {
   if (x === 0) return 2 ** -149;
-  view.setFloat32(0, x);
-  view.setUint32(0, view.getUint32(0) + (x > 0 ? 1 : -1));
-  return view.getFloat32(0);
+  cellF32[0] = x;
+  cellU32[0] += x > 0 ? 1 : -1;
+  return cellF32[0];
 }
 
 /** Smallest float32 ≥ x. */
@@ -186,21 +189,23 @@ export function truncation(mean: number, std: number, lower: number, upper: numb
 function fillInverseCdf(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, trunc: Truncation | null, offset: number): void {
   const mean32 = f(mean);
   const s = f(f(std) * f(Math.SQRT2));
-  forEachWord(out.length, seed, stream, offset, (i, w) => {
-    // (2k + 1 − 2²⁴)·2⁻²⁴ for k = w >>> 8: odd multiples of 2⁻²⁴, symmetric about 0, never ±1.
-    let y = (2 * (w >>> 8) + 1 - 16777216) * TWO_POW_M24;
-    if (!trunc) {
-      out[i] = f(mean32 + f(s * erfinvf(y)));
-      return;
+  inChunks(out.length, seed, stream, offset, (words, start) => {
+    for (let i = 0; i < words.length; i++) {
+      // (2k + 1 − 2²⁴)·2⁻²⁴ for k = w >>> 8: odd multiples of 2⁻²⁴, symmetric about 0, never ±1.
+      let y = (2 * (words[i] >>> 8) + 1 - 16777216) * TWO_POW_M24;
+      if (!trunc) {
+        out[start + i] = f(mean32 + f(s * erfinvf(y)));
+        continue;
+      }
+      y = f(trunc.m + f(trunc.h * y));
+      // With asymmetric bounds near ±6 the f32 sum can round onto ±1, where erf⁻¹ is infinite.
+      if (y < -Y_MAX) y = -Y_MAX;
+      if (y > Y_MAX) y = Y_MAX;
+      let x = f(mean32 + f(s * erfinvf(y)));
+      if (x < trunc.a) x = trunc.a;
+      if (x > trunc.b) x = trunc.b;
+      out[start + i] = x;
     }
-    y = f(trunc.m + f(trunc.h * y));
-    // With asymmetric bounds near ±6 the f32 sum can round onto ±1, where erf⁻¹ is infinite.
-    if (y < -Y_MAX) y = -Y_MAX;
-    if (y > Y_MAX) y = Y_MAX;
-    let x = f(mean32 + f(s * erfinvf(y)));
-    if (x < trunc.a) x = trunc.a;
-    if (x > trunc.b) x = trunc.b;
-    out[i] = x;
   });
 }
 

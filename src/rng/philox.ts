@@ -11,21 +11,19 @@ const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
 
-/** High and low 32 bits of the 64-bit product a·b of two u32 (exact, via 16-bit halves). */
-function mulhilo(a: number, b: number, out: Uint32Array, hiIndex: number, loIndex: number): void {
-  const lo = Math.imul(a, b) >>> 0;
+/**
+ * High 32 bits of the 64-bit product a·b of two u32, exactly, via 16-bit halves (every partial
+ * product stays below 2⁵³). The low half is Math.imul(a, b) >>> 0.
+ */
+function mulhi(a: number, b: number): number {
   const aH = a >>> 16;
   const aL = a & 0xffff;
   const bH = b >>> 16;
   const bL = b & 0xffff;
-  const cross = aH * bL + ((aL * bL) >>> 16) ; // < 2^33, exact in f64
-  const mid = (cross & 0xffff) + aL * bH;
-  const hi = aH * bH + Math.floor(cross / 65536) + Math.floor(mid / 65536);
-  out[hiIndex] = hi >>> 0;
-  out[loIndex] = lo;
+  const cross = aH * bL + ((aL * bL) >>> 16); // < 2^33
+  const mid = (cross % 65536) + aL * bH; // < 2^33
+  return (aH * bH + Math.floor(cross / 65536) + Math.floor(mid / 65536)) >>> 0;
 }
-
-const scratch = new Uint32Array(4);
 
 /** One block: writes 4 words into out[outOffset..outOffset+4). */
 export function philoxBlock(
@@ -40,13 +38,14 @@ export function philoxBlock(
       key0 = (key0 + W0) >>> 0;
       key1 = (key1 + W1) >>> 0;
     }
-    mulhilo(M0, x0, scratch, 0, 1); // hi0, lo0
-    mulhilo(M1, x2, scratch, 2, 3); // hi1, lo1
-    const n0 = (scratch[2] ^ x1 ^ key0) >>> 0;
-    const n1 = scratch[3];
-    const n2 = (scratch[0] ^ x3 ^ key1) >>> 0;
-    const n3 = scratch[1];
-    x0 = n0; x1 = n1; x2 = n2; x3 = n3;
+    const hi0 = mulhi(M0, x0);
+    const lo0 = Math.imul(M0, x0) >>> 0;
+    const hi1 = mulhi(M1, x2);
+    const lo1 = Math.imul(M1, x2) >>> 0;
+    x0 = (hi1 ^ x1 ^ key0) >>> 0;
+    x1 = lo1;
+    x2 = (hi0 ^ x3 ^ key1) >>> 0;
+    x3 = lo0;
   }
   out[outOffset] = x0;
   out[outOffset + 1] = x1;
