@@ -382,3 +382,28 @@ describe('weights I/O', () => {
     expect(m.getWeights().map((t) => Array.from(t.data))).toEqual(src.map((t) => Array.from(t.data)));
   });
 });
+
+describe('progress on a terminal and predict before compile', () => {
+  it('redraws the bar in place on a TTY and ends each epoch with a newline', async () => {
+    const { Progress } = await import('../src/train/progress.js');
+    const out: string[] = [];
+    const p = new Progress(1, 1, 1000, { isTTY: true, write: (s: string) => out.push(s) });
+    p.epochBegin(0);
+    for (let s = 1; s <= 1000; s++) p.batchEnd(s, 0.5);
+    p.epochEnd(0, { loss: 0.25 });
+    expect(out[0]).toBe('Epoch 1/1\n');
+    // The first batch draws at once; later draws are throttled, so far fewer than 1000 writes.
+    expect(out[1]).toMatch(/^\r   1\/1000 \[>\.{29}\] - ETA: .* - loss: 0\.5000\x1b\[K$/);
+    expect(out.length).toBeLessThan(100);
+    expect(out.at(-1)).toMatch(/^\r1000\/1000 \[={30}\] - .* - loss: 0\.2500\x1b\[K\n$/);
+  });
+
+  it('a model predicts before compile, and compile keeps its weights', async () => {
+    const m = classifier(9);
+    const before = await m.predict(data.x);
+    m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    expect(Array.from((await m.predict(data.x)).data)).toEqual(Array.from(before.data));
+    m.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    expect(Array.from((await m.predict(data.x)).data)).toEqual(Array.from(before.data));
+  });
+});
