@@ -1,4 +1,5 @@
 import { getBackend } from './backend/select.js';
+import { packageJson } from './pkg.js';
 
 export interface FaninInfo {
   version: string;
@@ -10,14 +11,12 @@ export interface FaninInfo {
   platform: string;
 }
 
-declare const __FANIN_VERSION__: string | undefined;
-
 /** What `fanin info` prints: version, backend in use, binary path, ISA, threads. */
 export function info(): FaninInfo {
   const backend = getBackend();
   const { isa, threads, binaryPath } = backend.info;
   return {
-    version: typeof __FANIN_VERSION__ === 'string' ? __FANIN_VERSION__ : '0.1.0',
+    version: packageJson().version,
     backend: backend.name,
     binaryPath: binaryPath ?? null,
     isa,

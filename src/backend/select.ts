@@ -7,6 +7,7 @@ import type { Backend } from './types.js';
 import { createNativeBackend, nativeLoadError } from './native/index.js';
 import { createReferenceBackend } from './reference/index.js';
 import { describe } from '../tensor.js';
+import { packageJson } from '../pkg.js';
 
 export type BackendChoice = 'auto' | 'native' | 'reference';
 const CHOICES: readonly BackendChoice[] = ['auto', 'native', 'reference'];
@@ -26,6 +27,20 @@ function referenceBackend(): Backend {
   return reference;
 }
 
+/**
+ * What to tell a user whose platform has no loadable binary. A published fanin lists every platform
+ * package it has in optionalDependencies (napi prepublish writes them); a checkout lists none.
+ */
+function installAdvice(triple: string): string {
+  const { version, optionalDependencies } = packageJson();
+  const pkg = `fanin-${triple}`;
+  if (optionalDependencies && pkg in optionalDependencies) {
+    return `install the platform package ${pkg}@${version} (npm installs it unless optional dependencies are omitted)`;
+  }
+  if (!optionalDependencies) return 'this is a checkout: build the binary with npm run build:native (needs a Rust toolchain)';
+  return `no prebuilt binary is published for ${triple}; build one from a checkout with a Rust toolchain (npm run build:native)`;
+}
+
 function resolve(choice: BackendChoice): Backend {
   if (choice === 'reference') return referenceBackend();
   const nb = nativeBackend();
@@ -33,15 +48,15 @@ function resolve(choice: BackendChoice): Backend {
   const { error, triple } = nativeLoadError();
   if (choice === 'native') {
     throw new Error(
-      `fanin: the native backend was requested but no binary loads for platform ${triple}. ` +
-        `Install the platform package \`fanin-${triple}\` (npm install fanin-${triple}) or build from source with a Rust toolchain (npm run build:native). ` +
-        `Loader said: ${error ?? 'unknown error'}`,
+      `fanin: the native backend was requested (FANIN_BACKEND or setBackend('native')) but no binary loads for platform ${triple}: ` +
+        `${installAdvice(triple)}. Loader said: ${error ?? 'unknown error'}`,
     );
   }
   if (!warned) {
     warned = true;
     process.emitWarning(
-      `fanin: no native binary for ${triple} (install fanin-${triple} for native speed); using the pure-TypeScript reference backend.`,
+      `fanin: no native binary loads for ${triple}, so the pure-TypeScript reference backend is used (same results, slower). ` +
+        `To fix: ${installAdvice(triple)}. Loader said: ${error ?? 'unknown error'}`,
       { code: 'FANIN_NO_NATIVE' },
     );
   }
