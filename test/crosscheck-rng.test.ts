@@ -10,6 +10,7 @@ import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createNativeBackend } from '../src/backend/native/index.js';
 import { loadNative } from '../src/backend/native/load.js';
 import { NORMAL_TOLERANCE, ORTHOGONAL_TOLERANCE, ulpDistance } from '../src/rng/tolerance.js';
+import { getInitializer, setBackend } from '../src/index.js';
 
 const reference = createReferenceBackend();
 const native = createNativeBackend();
@@ -120,6 +121,34 @@ describe.skipIf(!nativeOrtho)('native vs reference orthogonal', () => {
       let worst = 0;
       for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]));
       expect({ isa, threads, ok: worst <= ORTHOGONAL_TOLERANCE.maxAbs }).toEqual({ isa, threads, ok: true });
+    }
+  });
+});
+
+describe.skipIf(!nativeFills)('every initializer gives the same values on both backends', () => {
+  const SCHEMES: [string, Record<string, unknown>][] = [
+    ['random_normal', { mean: 0.1, stddev: 0.2 }], ['random_uniform', { minval: -0.3, maxval: 0.1 }],
+    ['truncated_normal', { mean: 0.1, stddev: 0.2 }], ['variance_scaling', { scale: 3, mode: 'fan_avg', distribution: 'uniform' }],
+    ['glorot_uniform', {}], ['glorot_normal', {}], ['he_uniform', {}], ['he_normal', {}], ['lecun_uniform', {}],
+    ['lecun_normal', {}], ['kaiming_uniform', {}], ['kaiming_normal', { a: 0.1 }], ['xavier_uniform', {}], ['xavier_normal', {}],
+    ['trunc_normal', { mean: 0.5, std: 2, a: -1, b: 4 }], ['torch_default', {}], ['sparse', { sparsity: 0.3 }],
+    ...(nativeOrtho ? [['orthogonal', { gain: 1.2 }] as [string, Record<string, unknown>]] : []),
+  ];
+  afterAll(() => setBackend('auto'));
+
+  it.each(SCHEMES)('%s %j on [3, 3, 16, 24] (2-D [48, 24] for sparse)', (name, options) => {
+    const shape = name === 'sparse' ? [48, 24] : [3, 3, 16, 24];
+    const init = getInitializer(name, { ...options, seed: 2026 });
+    setBackend(reference);
+    const want = init.sample(shape).data;
+    setBackend(native!);
+    const got = init.sample(shape).data;
+    const exact = ['random_uniform', 'variance_scaling', 'glorot_uniform', 'he_uniform', 'lecun_uniform', 'kaiming_uniform', 'xavier_uniform', 'torch_default'].includes(name);
+    for (let i = 0; i < got.length; i++) {
+      const ok = name === 'orthogonal'
+        ? Math.abs(got[i] - want[i]) <= ORTHOGONAL_TOLERANCE.maxAbs
+        : ulpDistance(got[i], want[i]) <= (exact ? 0 : NORMAL_TOLERANCE.maxUlps);
+      if (!ok) throw new Error(`${name} element ${i}: native ${got[i]} vs reference ${want[i]}`);
     }
   });
 });

@@ -21,6 +21,15 @@ function implementsFills(b: Backend | null): b is Backend {
   }
 }
 
+function implementsOrthogonal(b: Backend): boolean {
+  try {
+    b.orthogonal(new Float32Array(1), 1, 1, 1n, 0, 1);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const backends = [createReferenceBackend(), createNativeBackend()].filter(implementsFills);
 const N = 200_000;
 
@@ -140,9 +149,16 @@ describe.each(backends.map((b) => [b.name, b] as const))('random fills on %s', (
     expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, NaN, 1)).toThrow(RangeError);
     expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 7, 9)).toThrow(RangeError);
     expect(() => backend.fillBits(new Float32Array(4) as unknown as Uint32Array, 1n, 0, 0)).toThrow(TypeError);
+  });
+
+  it.skipIf(!implementsOrthogonal(backend))('orthogonal rejects bad arguments with TypeError / RangeError', () => {
+    const out = new Float32Array(4);
     expect(() => backend.orthogonal(out, 2, 3, 1n, 0, 1)).toThrow(RangeError);
     expect(() => backend.orthogonal(out, -2, -2, 1n, 0, 1)).toThrow(RangeError);
+    expect(() => backend.orthogonal(out, 2.5, 2, 1n, 0, 1)).toThrow(RangeError);
     expect(() => backend.orthogonal(out, 2, 2, 1n, 0, NaN)).toThrow(RangeError);
+    expect(() => backend.orthogonal(out, 2, 2, -1n, 0, 1)).toThrow(RangeError);
+    expect(() => backend.orthogonal(new Float64Array(4) as unknown as Float32Array, 2, 2, 1n, 0, 1)).toThrow(TypeError);
   });
 });
 

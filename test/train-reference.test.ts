@@ -243,3 +243,22 @@ describe('fused losses are stable', () => {
     expect(() => net.getParams()).toThrow(/disposed/);
   });
 });
+
+describe('divergence', () => {
+  it('trainBatches stops after the first non-finite batch loss, without applying it', async () => {
+    const spec: NetworkSpec = {
+      layers: [{ inputs: 1, units: 1, activation: 'linear', alpha: 0, useBias: false }],
+      loss: 'mean_squared_error',
+      optimizer: { ...BASE, learningRate: 1 },
+    };
+    // Row 2 overflows float32 in the loss (1e30² = Infinity).
+    const x = Float32Array.of(1, 1, 1e30, 1);
+    const y = Float32Array.of(0, 0, 0, 0);
+    const net = reference.createNetwork(spec, [Float32Array.of(0.5)]);
+    const losses = await net.trainBatches(x, y, 4, Uint32Array.of(0, 1, 2, 3), 1);
+    expect(losses).toHaveLength(3);
+    expect(losses[2]).toBe(Infinity);
+    // Two updates of w −= 1·2w·x² with x = 1: 0.5 → −0.5 → 0.5; the third batch left w alone.
+    expect(Array.from(net.getParams()[0])).toEqual([0.5]);
+  });
+});

@@ -4,7 +4,7 @@
  * - categorical_accuracy: share of rows whose argmax of p equals the argmax of the one-hot target;
  * - sparse_categorical_accuracy: share of rows whose argmax of p equals the class id;
  * - mse / mae: mean of (p − y)² / |p − y| over all outputs.
- * 'accuracy' (or 'acc') resolves as Keras does: binary for binary_crossentropy or a single output unit,
+ * 'accuracy' (or 'acc') resolves as tf.keras does: binary for binary_crossentropy or a single output unit,
  * sparse categorical for sparse_categorical_crossentropy, categorical otherwise; its history key stays
  * 'accuracy'. Ties in argmax go to the first index.
  */

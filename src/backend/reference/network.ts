@@ -340,6 +340,7 @@ export class ReferenceNetwork implements Network {
     const last = L.length - 1;
     const g = backward ? new this.F(rows * L[last].units) : null;
     out.loss = lossAndGrad(this.spec.loss, this.fused, zs[last], as[last], y, rows, L[last].units, g);
+    if (this.F === Float32Array) out.loss = Math.fround(out.loss);
     if (!g) return out;
 
     out.grads = this.shapes().map((n) => new this.F(n));
@@ -467,6 +468,8 @@ export class ReferenceNetwork implements Network {
         });
         const p = this.pass(xb, yb, idx.length, true);
         losses[b] = p.loss;
+        // A diverged batch ends the call: its gradients are not applied, and the caller names the batch.
+        if (!Number.isFinite(p.loss)) return losses.slice(0, b + 1);
         this.update(p.grads);
       }
       return losses;
