@@ -11,12 +11,14 @@ const TINY: NetworkSpec = {
 
 export const reference: Backend = createReferenceBackend();
 
-/** The native backend when its binary loads and implements createNetwork, else null. */
+/** The native backend when its binary loads and implements createNetwork and the fills models initialize with, else null. */
 export const native: Backend | null = (() => {
   const b = createNativeBackend();
   if (!b) return null;
   try {
     b.createNetwork(TINY, [new Float32Array(1), new Float32Array(1)]).dispose();
+    b.fillUniform(new Float32Array(1), 1n, 0, 0, 1);
+    b.fillTruncatedNormal(new Float32Array(1), 1n, 0, 0, 1, -2, 2);
     return b;
   } catch {
     return null;

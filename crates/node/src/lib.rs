@@ -2,6 +2,8 @@
 //! Every exported function returns `napi::Result` so bad input becomes a JS error; napi-rs catches
 //! panics at the boundary (and `catch_unwind` guards the async tasks) so none crosses into Node.
 
+mod gemm;
+mod net;
 mod rng;
 mod threads;
 

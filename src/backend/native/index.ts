@@ -1,6 +1,7 @@
 /** Adapts the raw napi binding to the Backend interface. Argument checks happen here and again in Rust. */
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { loadNative, type RawBinding } from './load.js';
+import { createNativeNetwork, nativeSgemm } from './network.js';
 
 function notYet(what: string): never {
   throw new Error(`fanin native backend: ${what} is not implemented yet`);
@@ -27,8 +28,8 @@ export function createNativeBackend(): Backend | null {
     fillNormal: () => notYet('fillNormal'),
     fillTruncatedNormal: () => notYet('fillTruncatedNormal'),
     orthogonal: () => notYet('orthogonal'),
-    sgemm: () => notYet('sgemm'),
-    createNetwork: (_spec: NetworkSpec, _params: Float32Array[]): Network => notYet('createNetwork'),
+    sgemm: (transA, transB, m, n, k, alpha, a, bMatrix, beta, c) => nativeSgemm(b, transA, transB, m, n, k, alpha, a, bMatrix, beta, c),
+    createNetwork: (spec: NetworkSpec, params: Float32Array[]): Network => createNativeNetwork(b, spec, params),
   };
 }
 
