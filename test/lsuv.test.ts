@@ -1,13 +1,15 @@
 /** LSUV (Mishkin & Matas 2016) on models: lsuv(model, x) and kernelInitializer 'lsuv' resolved at the first fit. */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { Sequential, Dense, lsuv, diagnose, loadDigits, setBackend, LsuvInitializer } from '../src/index.js';
+import { trainingBackends } from './helpers/backends.js';
 
 let x: Float32Array;
 let labels: Float32Array;
 const rows = 200;
 
 beforeAll(() => {
-  setBackend('reference');
+  // Native once its network and fills exist (fast), else the reference.
+  setBackend(trainingBackends[trainingBackends.length - 1]);
   const d = loadDigits();
   x = d.x.data.slice(0, rows * 64);
   labels = Float32Array.from(d.labels!.subarray(0, rows));

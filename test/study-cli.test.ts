@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeIdx } from '../src/index.js';
+import { native } from './helpers/backends.js';
 
 const cli = resolve(__dirname, '../dist/cli/main.js');
 let dir: string;
@@ -12,7 +13,8 @@ let dir: string;
 function fanin(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [cli, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, FANIN_BACKEND: 'reference', ...env },
+    // The CLI's own choice (native) once the native backend can train, else the reference.
+    env: { ...process.env, ...(native ? {} : { FANIN_BACKEND: 'reference' }), ...env },
     timeout: 300_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

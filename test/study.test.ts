@@ -5,9 +5,11 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { study, setBackend, type StudyRun } from '../src/index.js';
+import { trainingBackends } from './helpers/backends.js';
 
 beforeAll(() => {
-  setBackend('reference');
+  // Native once its network and fills exist (fast), else the reference.
+  setBackend(trainingBackends[trainingBackends.length - 1]);
 });
 
 const ratio = (r: StudyRun, depth: number) => r.activationStd[depth - 1] / r.activationStd[0];
