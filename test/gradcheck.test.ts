@@ -3,8 +3,10 @@
  * own loss, for every activation × loss. The difference quotient is the fourth-order central stencil
  * [8(f(w+h) − f(w−h)) − (f(w+2h) − f(w−2h))] / 12h with h = 1e−4: truncation error O(h⁴·f⁽⁵⁾) ≈ 1e−16 and
  * rounding error ≈ 1e−16·|f|/h ≈ 1e−12, so a correct gradient shows a relative error far below 1e−6.
- * Relative error of an element: |analytic − numeric| / max(|analytic|, |numeric|, 1e−6); the 1e−6 floor
- * keeps elements whose gradient is (numerically) zero, e.g. behind a dead ReLU, from dividing 1e−12 by 0.
+ * Relative error of an element: |analytic − numeric| / max(|analytic|, |numeric|, 1e−5); the floor keeps
+ * elements whose gradient is (nearly) zero, e.g. behind a dead ReLU, from dividing the ~1e−12 rounding
+ * error of the stencil by ~0 (so those elements are held to an absolute error below 1e−11). The worst
+ * case measured is ~7e−8 on this scale.
  */
 import { describe, expect, it } from 'vitest';
 import { philoxBlock } from '../src/rng/philox.js';
@@ -85,7 +87,7 @@ function check(c: Case, seed: number): number {
       };
       const numeric = (8 * (at(h) - at(-h)) - (at(2 * h) - at(-2 * h))) / (12 * h);
       const analytic = grads[k][i];
-      const rel = Math.abs(analytic - numeric) / Math.max(Math.abs(analytic), Math.abs(numeric), 1e-6);
+      const rel = Math.abs(analytic - numeric) / Math.max(Math.abs(analytic), Math.abs(numeric), 1e-5);
       worst = Math.max(worst, rel);
     }
   });

@@ -138,6 +138,8 @@ describe('fit, evaluate, predict', () => {
     model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
     const h = await model.fit(data.x, data.oneHot, { epochs: 3, batchSize: 32, validationSplit: 0.25, verbose: 0 });
     expect(Object.keys(h.history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(h.val_accuracy).toBe(h.history.val_accuracy);
+    expect(h.val_loss).toBe(h.history.val_loss);
     expect(h.params.samples).toBe(90);
     const held = await model.evaluate({ data: data.x.subarray(90 * 3), shape: [30, 3] }, { data: data.oneHot.subarray(90 * 3), shape: [30, 3] });
     expect(held.loss).toBe(h.history.val_loss[2]);

@@ -121,6 +121,16 @@ describe.each(trainingBackends.map((b) => [b.name, b] as const))('bad input on t
     expect(() => new Sequential([{} as Dense])).toThrow(/expected a Dense layer/);
   });
 
+  it('a disposed model, and dispose while busy', async () => {
+    const m = compiled();
+    const running = m.fit(x, ids, { epochs: 2, verbose: 0 });
+    expect(() => m.dispose()).toThrow(/busy/);
+    await running;
+    m.dispose();
+    await expect(m.predict(x)).rejects.toThrow(/disposed/);
+    expect(() => m.getWeights()).toThrow(/disposed/);
+  });
+
   it('bad early-stopping options', () => {
     expect(() => callbacks.earlyStopping({ patience: -1 })).toThrow(RangeError);
     expect(() => callbacks.earlyStopping({ mode: 'up' as never })).toThrow(TypeError);

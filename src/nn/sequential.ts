@@ -438,6 +438,7 @@ export class Sequential implements CallbackModel {
 
   /** Frees the backend network (native memory). The model cannot be used afterwards. */
   dispose(): void {
+    if (this.fitting || this.inFlight > 0) throw new Error('dispose: the model is busy (fit, evaluate or predict running); await it first');
     this.net?.dispose();
     this.net = null;
     this.disposed = true;

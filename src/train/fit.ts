@@ -112,12 +112,16 @@ export async function fitLoop(p: FitPlan): Promise<History> {
       const from = b0 * batchSize;
       const rows = Math.min(n, (b0 + chunk) * batchSize) - from;
       // Gather the chunk's rows in shuffled order, so each call copies only its own rows.
-      const xc = new Float32Array(rows * x.cols);
-      const yc = new Float32Array(rows * y.cols);
-      for (let r = 0; r < rows; r++) {
-        const src = order ? order[from + r] : from + r;
-        xc.set(x.data.subarray(src * x.cols, (src + 1) * x.cols), r * x.cols);
-        yc.set(y.data.subarray(src * y.cols, (src + 1) * y.cols), r * y.cols);
+      let xc = x.data.subarray(from * x.cols, (from + rows) * x.cols);
+      let yc = y.data.subarray(from * y.cols, (from + rows) * y.cols);
+      if (order) {
+        xc = new Float32Array(rows * x.cols);
+        yc = new Float32Array(rows * y.cols);
+        for (let r = 0; r < rows; r++) {
+          const src = order[from + r];
+          xc.set(x.data.subarray(src * x.cols, (src + 1) * x.cols), r * x.cols);
+          yc.set(y.data.subarray(src * y.cols, (src + 1) * y.cols), r * y.cols);
+        }
       }
       const identity = new Uint32Array(rows);
       for (let r = 0; r < rows; r++) identity[r] = r;

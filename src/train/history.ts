@@ -28,6 +28,14 @@ export class History implements Callback {
     return this.history.val_loss;
   }
 
+  get accuracy(): number[] | undefined {
+    return this.history.accuracy;
+  }
+
+  get val_accuracy(): number[] | undefined {
+    return this.history.val_accuracy;
+  }
+
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) {

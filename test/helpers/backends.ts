@@ -11,12 +11,23 @@ const TINY: NetworkSpec = {
 
 export const reference: Backend = createReferenceBackend();
 
-/** The native backend when its binary loads and implements createNetwork and the fills models initialize with, else null. */
-export const native: Backend | null = (() => {
+/** The native backend when its binary loads and implements createNetwork, else null. */
+export const nativeNetwork: Backend | null = (() => {
   const b = createNativeBackend();
   if (!b) return null;
   try {
     b.createNetwork(TINY, [new Float32Array(1), new Float32Array(1)]).dispose();
+    return b;
+  } catch {
+    return null;
+  }
+})();
+
+/** The native backend when it also implements the fills models initialize with (what a Sequential needs), else null. */
+export const native: Backend | null = (() => {
+  const b = nativeNetwork;
+  if (!b) return null;
+  try {
     b.fillUniform(new Float32Array(1), 1n, 0, 0, 1);
     b.fillTruncatedNormal(new Float32Array(1), 1n, 0, 0, 1, -2, 2);
     return b;
