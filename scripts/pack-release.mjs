@@ -13,7 +13,10 @@
  * test installs is what users get. Prints a size report, or JSON with --json. `--out DIR` chooses
  * where the tarballs go (default: a new temporary directory). Needs `npm run build`; uses no cargo.
  *
- *   node scripts/pack-release.mjs [--out DIR] [--json] [--no-platform]
+ * `--binary FILE` packs that binary instead of the local build, e.g. the glibc-2.17 one from
+ * scripts/build-napi-cross.mjs (what the release ships).
+ *
+ *   node scripts/pack-release.mjs [--out DIR] [--json] [--no-platform] [--binary FILE]
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, rmSync } from 'node:fs';
@@ -56,11 +59,11 @@ function pack(dir, dest) {
   return { name: info.name, file: join(dest, info.filename), size: info.size, unpackedSize: info.unpackedSize, entries: info.entryCount };
 }
 
-export function packRelease(outDir, { platform: withPlatform = true } = {}) {
+export function packRelease(outDir, { platform: withPlatform = true, binary: chosen } = {}) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const triple = hostTriple();
   const binaryName = pkg.napi.binaryName;
-  const binary = join(root, `${binaryName}.${triple}.node`);
+  const binary = chosen ? resolve(chosen) : join(root, `${binaryName}.${triple}.node`);
   if (withPlatform && !existsSync(binary)) throw new Error(`${binary} is missing: run npm run build:native first`);
   for (const f of ['index.js', 'dist/index.js', 'dist/index.mjs', 'dist/cli/main.js']) {
     if (!existsSync(join(root, f))) throw new Error(`${f} is missing: run npm run build first`);
@@ -116,7 +119,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const args = process.argv.slice(2);
   const outIdx = args.indexOf('--out');
   const outDir = outIdx >= 0 ? resolve(args[outIdx + 1]) : mkdtempSync(join(tmpdir(), 'fanin-pack-'));
-  const report = packRelease(outDir, { platform: !args.includes('--no-platform') });
+  const binIdx = args.indexOf('--binary');
+  const report = packRelease(outDir, { platform: !args.includes('--no-platform'), binary: binIdx >= 0 ? args[binIdx + 1] : undefined });
   // Without --out the tarballs were only made to be measured.
   if (outIdx < 0) process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
   if (args.includes('--json')) {

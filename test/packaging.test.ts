@@ -36,6 +36,13 @@ interface PackReport {
   platform: { name: string; file: string; size: number; unpackedSize: number; entries: number };
 }
 
+/**
+ * The binary to ship: FANIN_RELEASE_BINARY names the one built as the release builds it
+ * (scripts/build-napi-cross.mjs, glibc 2.17 baseline; .ci/run sets it), else the local build.
+ */
+const releaseBinary = process.env.FANIN_RELEASE_BINARY || undefined;
+const qemu = which('qemu-x86_64', userEnv());
+
 let work: string;
 let project: string;
 let report: PackReport;
@@ -59,7 +66,9 @@ beforeAll(async () => {
   expect(which('rustc', env)).toBeNull();
   node = process.execPath;
 
-  const packed = run(node, [join(root, 'scripts', 'pack-release.mjs'), '--out', join(work, 'tarballs'), '--json'], { cwd: root, env });
+  const packArgs = [join(root, 'scripts', 'pack-release.mjs'), '--out', join(work, 'tarballs'), '--json'];
+  if (releaseBinary) packArgs.push('--binary', releaseBinary);
+  const packed = run(node, packArgs, { cwd: root, env });
   if (packed.status !== 0) throw new Error(`pack-release failed:\n${packed.stderr}`);
   report = JSON.parse(packed.stdout);
   // The sizes the issue asks to report, printed with the test output.
@@ -84,6 +93,14 @@ afterAll(() => {
 });
 
 describe('installed from tarballs, without a Rust toolchain', () => {
+  it.skipIf(!releaseBinary && !inCI)('the release binary needs nothing above glibc 2.17', () => {
+    if (!releaseBinary) throw new Error('FANIN_RELEASE_BINARY is not set: run npm run build:native:cross and point it at the result');
+    expect(report.binary.file).toBe(releaseBinary);
+    expect(report.binary.glibc).toMatch(/^GLIBC_\d+\.\d+/);
+    const [major, minor] = report.binary.glibc!.slice(6).split('.').map(Number);
+    expect(major! * 1000 + minor!).toBeLessThanOrEqual(2 * 1000 + 17);
+  });
+
   it('the platform package is named for this machine and holds only the binary', () => {
     expect(report.triple).toBe('linux-x64-gnu');
     expect(report.platform.name).toBe(`fanin-${report.triple}`);
@@ -141,6 +158,17 @@ describe('installed from tarballs, without a Rust toolchain', () => {
       expect(countFallbackWarnings(stderr)).toBe(0);
     });
   });
+});
+
+it.skipIf(process.arch !== 'x64' || (!qemu && !inCI))('the installed binary runs on a CPU without AVX2 (qemu -cpu Nehalem), scalar path, same results', () => {
+  if (!qemu) throw new Error('qemu-x86_64 is missing: .ci/run installs Debian qemu-user');
+  const { result } = smoke(node, project, env, [qemu, '-cpu', 'Nehalem']);
+  expect(result.info.backend).toBe('native');
+  expect(result.info.isa).toBe('scalar');
+  checkSmoke(result, nativePending);
+  expect(result.philox).toEqual(nativeRun.philox);
+  expect(result.uniformBits).toEqual(nativeRun.uniformBits);
+  expect(result.heNormal).toEqual(nativeRun.heNormal);
 });
 
 describe('without the platform package', () => {
