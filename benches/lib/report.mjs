@@ -29,6 +29,7 @@ function why(g, id) {
 
 function table(groups, cols, ratios) {
   const used = cols.filter((c) => groups.some((g) => get(g, c)));
+  ratios = ratios.filter((r) => groups.some((g) => ratio(g, r.a, r.b) !== undefined));
   const head = ['figure', 'unit', ...used, ...ratios.map((r) => r.label)];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const g of groups) {
@@ -39,7 +40,8 @@ function table(groups, cols, ratios) {
       const s = fmtFigure(r);
       return r.status === 'ok' ? s : `*${s}*`;
     });
-    lines.push(`| ${g.name} | ${unit} | ${cells.join(' | ')} | ${ratios.map((r) => fmtRatio(ratio(g, r.a, r.b))).join(' | ')} |`);
+    const rs = ratios.map((r) => fmtRatio(ratio(g, r.a, r.b)));
+    lines.push(`| ${[g.name, unit, ...cells, ...rs].join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -101,6 +103,20 @@ function goals(groups) {
   return lines.join('\n');
 }
 
+/** The figures the issues quote: sgemm at N = 512 and 2048, normal and uniform fills, orthogonal 1024², training, lag. */
+function keyTable(groups, ratios) {
+  const pick = (pred) => groups.filter(pred);
+  const key = [
+    ...pick((g) => g.workload === 'sgemm' && (g.params.n === 512 || g.params.n === 2048 || (g.params.n === 256 && !groups.some((h) => h.workload === 'sgemm' && h.params.n === 512)))),
+    ...pick((g) => g.workload === 'sampling' && (g.params.kind === 'normal' || g.params.kind === 'uniform' || g.params.kind === 'he_normal')),
+    ...pick((g) => g.workload === 'orthogonal' && g.params.n === 1024),
+    ...pick((g) => g.workload === 'training'),
+    ...pick((g) => g.workload === 'lag'),
+  ];
+  if (!key.length) return '(no figures)';
+  return table(key, COLUMNS, ratios);
+}
+
 export function markdown(run) {
   const { machine, groups, protocol } = run;
   for (const g of groups) g.lowerIsBetter = g.workload === 'orthogonal' || g.workload === 'lag' || g.workload === 'boundary';
@@ -132,6 +148,10 @@ its load, ratios measured in the same run much less.
 **Versions**: Node ${m.node}, fanin ${m.fanin.version} (${m.fanin.commit}), ${peerVersions}.
 **Python peers**: ${m.python.summary}.
 **tfjs-node**: ${m.tfjsNode.status}${m.tfjsNode.detail ? ` (${m.tfjsNode.detail})` : ''}.
+
+## Key figures
+
+${keyTable(groups, vsPeers)}
 
 ## Goals
 

@@ -1,6 +1,6 @@
 // Workload 4: the cost of crossing into native code, and how long the JS event loop stalls while fit runs.
 import { measure, timeSync, Unavailable } from '../lib/harness.mjs';
-import { BATCH, faninEpoch } from './training.mjs';
+import { BATCH, faninEpoch, faninModel } from './training.mjs';
 
 export async function boundaryBench(ctx) {
   const out = [];
@@ -82,15 +82,7 @@ export async function boundaryBench(ctx) {
         if (!backend) throw new Unavailable('not available', ctx.fanin.nativeError);
         if (typeof api.Sequential !== 'function') throw new Unavailable('not available yet', 'Sequential is not on main');
         api.setBackend(backend);
-        m = new api.Sequential(
-          [
-            new api.Dense({ units: 256, activation: 'relu', inputShape: [784] }),
-            new api.Dense({ units: 256, activation: 'relu' }),
-            new api.Dense({ units: 10, activation: 'softmax' }),
-          ],
-          { seed: 3 },
-        );
-        m.compile({ optimizer: api.optimizers.sgd({ learningRate: 0.01 }), loss: 'categorical_crossentropy' });
+        m = faninModel(ctx, 'mlp', 'sgd');
       },
       before() {
         api.setBackend(backend);

@@ -37,7 +37,28 @@ export function syntheticData(rows) {
   return { x, y, rows };
 }
 
-function faninModel(api, model, opt) {
+/**
+ * Initial weights (he_normal, model seed 7) drawn once on the reference backend, so that every fanin
+ * contender starts from the same weights and the figure does not depend on which fills have landed.
+ */
+const initCache = new Map();
+function initialWeights(ctx, model) {
+  if (!initCache.has(model)) {
+    const { api, reference } = ctx.fanin;
+    const prev = api.getBackend();
+    api.setBackend(reference);
+    try {
+      const m = bareModel(api, model);
+      initCache.set(model, m.getWeights());
+      m.dispose?.();
+    } finally {
+      api.setBackend(prev);
+    }
+  }
+  return initCache.get(model);
+}
+
+function bareModel(api, model) {
   const { Sequential, Dense, optimizers } = api;
   if (typeof Sequential !== 'function' || typeof Dense !== 'function' || !optimizers) {
     throw new Unavailable('not available yet', 'Sequential/Dense/optimizers are not on main');
@@ -47,7 +68,16 @@ function faninModel(api, model, opt) {
     (units, i) => new Dense({ units, activation: 'relu', kernelInitializer: 'he_normal', ...(i === 0 ? { inputShape: [IN] } : {}) }),
   );
   layers.push(new Dense({ units: OUT, activation: 'softmax' }));
-  const m = new Sequential(layers, { seed: 7 });
+  return new Sequential(layers, { seed: 7 });
+}
+
+/** The benchmarked model on the backend in use: shared initial weights, then compiled. */
+export function faninModel(ctx, model, opt) {
+  const { api } = ctx.fanin;
+  const { optimizers } = api;
+  const weights = initialWeights(ctx, model);
+  const m = bareModel(api, model);
+  m.setWeights(weights);
   m.compile({
     optimizer: opt === 'sgd' ? optimizers.sgd({ learningRate: 0.01 }) : optimizers.adam({ learningRate: 1e-3 }),
     loss: 'categorical_crossentropy',
@@ -87,7 +117,7 @@ function faninContender(ctx, which, threads, model, opt, maxBatches) {
     setup() {
       if (!backend) throw new Unavailable('not available', ctx.fanin.nativeError ?? 'no backend');
       api.setBackend(backend);
-      m = faninModel(api, model, opt);
+      m = faninModel(ctx, model, opt);
     },
     before() {
       api.setBackend(backend);

@@ -181,11 +181,11 @@ impl Gemm<'_> {
                 while p0 < self.k {
                     let kc = kcp.min(self.k - p0);
                     let beta = if p0 == 0 { self.beta } else { 1.0 };
-                    pack::pack_b(K::NR, self.trans_b, self.b, self.ldb, jc, nc, p0, kc, bpack);
+                    pack::pack_b::<K>(self.trans_b, self.b, self.ldb, jc, nc, p0, kc, bpack);
                     let mut ic = m0;
                     while ic < m1 {
                         let mc = K::MC.min(m1 - ic);
-                        pack::pack_a(K::MR, self.trans_a, self.a, self.lda, ic, mc, p0, kc, apack);
+                        pack::pack_a::<K>(self.trans_a, self.a, self.lda, ic, mc, p0, kc, apack);
                         self.macro_tile::<K>(ic, mc, jc, nc, kc, apack, bpack, beta);
                         ic += mc;
                     }

@@ -131,16 +131,9 @@ pub fn softmax_row(z: &[f32], a: &mut [f32]) {
 pub fn backward(act: Activation, alpha: f32, z: &[f32], a: &[f32], d: &mut [f32], units: usize) {
     match act {
         Activation::Linear => {}
-        Activation::Relu => d.iter_mut().zip(z).for_each(|(g, &v)| {
-            if v <= 0.0 || v.is_nan() {
-                *g = 0.0
-            }
-        }),
-        Activation::LeakyRelu => d.iter_mut().zip(z).for_each(|(g, &v)| {
-            if !(v > 0.0) {
-                *g *= alpha
-            }
-        }),
+        // Branch-free selects, so the loops vectorize.
+        Activation::Relu => d.iter_mut().zip(z).for_each(|(g, &v)| *g = if v > 0.0 { *g } else { 0.0 }),
+        Activation::LeakyRelu => d.iter_mut().zip(z).for_each(|(g, &v)| *g = if v > 0.0 { *g } else { *g * alpha }),
         Activation::Elu => d.iter_mut().zip(z).for_each(|(g, &v)| {
             if !(v > 0.0) {
                 *g = ((*g as f64) * alpha as f64 * (v as f64).exp()) as f32

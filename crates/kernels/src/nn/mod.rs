@@ -313,7 +313,11 @@ impl Network {
 
     /// Loss sum and every gradient (into `self.grads`) for the last forward pass. With `keep_da`,
     /// returns ∂L/∂A per layer (∂L/∂Z for a fused output layer), for statistics.
-    fn backward(&mut self, pool: Option<&Pool>, x: &[f32], y: &[f32], rows: usize, keep_da: bool) -> (f64, Vec<Vec<f32>>) {
+    ///
+    /// With `sgd_step = Some(lr)` (plain SGD: no momentum, no clipping) the update is fused into the
+    /// weight-gradient product, W ← W − lr·XᵀdZ as one GEMM with α = −lr, β = 1 (dX is formed first,
+    /// from the old W), so the gradient is never stored; nothing is updated if the loss is not finite.
+    fn backward(&mut self, pool: Option<&Pool>, x: &[f32], y: &[f32], rows: usize, keep_da: bool, sgd_step: Option<f32>) -> (f64, Vec<Vec<f32>>) {
         let layers = &self.spec.layers;
         let last = layers.len() - 1;
         let mut das: Vec<Vec<f32>> = if keep_da { vec![Vec::new(); layers.len()] } else { Vec::new() };
@@ -323,6 +327,9 @@ impl Network {
         let sum = loss::loss_sum(self.spec.loss, self.fused, &ws.z[last][..rows * u], &ws.a[last][..rows * u], y, rows, u, Some(g));
         if keep_da {
             das[last] = g.to_vec();
+        }
+        if sgd_step.is_some() && !((sum / self.spec.loss.denominator(rows, u)) as f32).is_finite() {
+            return (sum, das);
         }
         if !self.fused {
             let ll = &layers[last];
@@ -334,25 +341,37 @@ impl Network {
             let input: &[f32] = if l == 0 { x } else { &ws.a[l - 1][..rows * inputs] };
             let dz = &ws.d0[..rows * units];
             let wo = self.w_off[l];
-            gemm::sgemm(pool, true, false, inputs, units, rows, 1.0, input, inputs, dz, units, 0.0, &mut self.grads[wo..wo + inputs * units], units);
+            if l > 0 {
+                let da = &mut ws.d1[..rows * inputs];
+                gemm::sgemm(pool, false, true, rows, inputs, units, 1.0, dz, units, &self.params[wo..wo + inputs * units], units, 0.0, da, inputs);
+                if keep_da {
+                    das[l - 1] = da.to_vec();
+                }
+            }
+            match sgd_step {
+                None => gemm::sgemm(pool, true, false, inputs, units, rows, 1.0, input, inputs, dz, units, 0.0, &mut self.grads[wo..wo + inputs * units], units),
+                Some(lr) => gemm::sgemm(pool, true, false, inputs, units, rows, -lr, input, inputs, dz, units, 1.0, &mut self.params[wo..wo + inputs * units], units),
+            }
             if let Some(bo) = self.b_off[l] {
                 let db = &mut self.grads[bo..bo + units];
                 db.fill(0.0);
                 for row in dz.chunks_exact(units) {
                     db.iter_mut().zip(row).for_each(|(s, &v)| *s += v);
                 }
+                if let Some(lr) = sgd_step {
+                    self.params[bo..bo + units].iter_mut().zip(db.iter()).for_each(|(b, &g)| *b -= lr * g);
+                }
             }
             if l == 0 {
                 break;
             }
-            let da = &mut ws.d1[..rows * inputs];
-            gemm::sgemm(pool, false, true, rows, inputs, units, 1.0, dz, units, &self.params[wo..wo + inputs * units], units, 0.0, da, inputs);
-            if keep_da {
-                das[l - 1] = da.to_vec();
-            }
             let pl = &layers[l - 1];
+            let da = &mut ws.d1[..rows * inputs];
             act::backward(pl.activation, pl.alpha, &ws.z[l - 1][..rows * inputs], &ws.a[l - 1][..rows * inputs], da, inputs);
             std::mem::swap(&mut ws.d0, &mut ws.d1);
+        }
+        if sgd_step.is_some() {
+            self.step += 1;
         }
         (sum, das)
     }
@@ -434,7 +453,7 @@ impl Network {
     pub fn gradients(&mut self, pool: Option<&Pool>, x: &[f32], y: &[f32], rows: usize) -> Result<(f64, Vec<Vec<f32>>)> {
         self.check_data("gradients", x, Some(y), rows)?;
         self.forward(pool, x, rows);
-        let (sum, _) = self.backward(pool, x, y, rows, false);
+        let (sum, _) = self.backward(pool, x, y, rows, false, None);
         Ok((sum / self.spec.loss.denominator(rows, self.spec.output_units()), split_like(&self.spec, &self.grads)))
     }
 
@@ -442,7 +461,7 @@ impl Network {
     pub fn layer_stats(&mut self, pool: Option<&Pool>, x: &[f32], y: &[f32], rows: usize) -> Result<Vec<LayerStats>> {
         self.check_data("layerStats", x, Some(y), rows)?;
         self.forward(pool, x, rows);
-        let (_, das) = self.backward(pool, x, y, rows, true);
+        let (_, das) = self.backward(pool, x, y, rows, true, None);
         Ok(self
             .spec
             .layers
@@ -498,19 +517,31 @@ impl Network {
         let mut losses = Vec::with_capacity(order.len().div_ceil(batch_size));
         for idx in order.chunks(batch_size) {
             let n = idx.len();
-            for (r, &row) in idx.iter().enumerate() {
-                let row = row as usize;
-                xb[r * inputs..(r + 1) * inputs].copy_from_slice(&x[row * inputs..(row + 1) * inputs]);
-                yb[r * tw..(r + 1) * tw].copy_from_slice(&y[row * tw..(row + 1) * tw]);
-            }
-            self.forward(pool, &xb[..n * inputs], n);
-            let (sum, _) = self.backward(pool, &xb[..n * inputs], &yb[..n * tw], n, false);
+            let first = idx[0] as usize;
+            // A run of consecutive rows (fit hands over pre-shuffled chunks) is used in place.
+            let contiguous = idx.iter().enumerate().all(|(r, &row)| row as usize == first + r);
+            let (xs, ys): (&[f32], &[f32]) = if contiguous {
+                (&x[first * inputs..(first + n) * inputs], &y[first * tw..(first + n) * tw])
+            } else {
+                for (r, &row) in idx.iter().enumerate() {
+                    let row = row as usize;
+                    xb[r * inputs..(r + 1) * inputs].copy_from_slice(&x[row * inputs..(row + 1) * inputs]);
+                    yb[r * tw..(r + 1) * tw].copy_from_slice(&y[row * tw..(row + 1) * tw]);
+                }
+                (&xb[..n * inputs], &yb[..n * tw])
+            };
+            let o = &self.spec.optimizer;
+            let fused_sgd = (o.kind == OptimizerKind::Sgd && o.momentum == 0.0 && o.clip_norm == 0.0).then_some(o.learning_rate as f32);
+            self.forward(pool, xs, n);
+            let (sum, _) = self.backward(pool, xs, ys, n, false, fused_sgd);
             let mean = sum / self.spec.loss.denominator(n, units);
             losses.push(mean as f32);
             if !(mean as f32).is_finite() {
                 break;
             }
-            self.apply_update(pool);
+            if fused_sgd.is_none() {
+                self.apply_update(pool);
+            }
         }
         self.ws.xb = xb;
         self.ws.yb = yb;
