@@ -3,6 +3,7 @@
 //! panics at the boundary (and `catch_unwind` guards the async tasks) so none crosses into Node.
 
 mod gemm;
+mod linalg;
 mod net;
 mod rng;
 mod threads;
