@@ -54,6 +54,8 @@ export interface FitOptions {
 export interface EvaluateOptions {
   /** Rows per backend call; the result does not depend on it. Default 8192. */
   batchSize?: number;
+  /** Accepted for Keras compatibility; evaluate and predict print nothing. */
+  verbose?: 0 | 1 | 2;
 }
 
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose'] as const;
@@ -288,7 +290,7 @@ export class Sequential implements CallbackModel {
   /** Loss and metrics on (x, y), e.g. { loss, accuracy }. */
   async evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): Promise<Logs> {
     const { loss, metrics } = this.requireCompiled('evaluate');
-    checkKeys(options, ['batchSize'], 'evaluate');
+    checkKeys(options, ['batchSize', 'verbose'], 'evaluate');
     if (options.batchSize !== undefined) positiveInt(options.batchSize, 'evaluate: batchSize');
     const units = this.layers.at(-1)!.units;
     const xm = toInputs(x, 'evaluate: x', this.inputs());
@@ -299,7 +301,7 @@ export class Sequential implements CallbackModel {
 
   /** The outputs for x, as a Tensor [rows, units]. */
   async predict(x: InputData, options: EvaluateOptions = {}): Promise<Tensor> {
-    checkKeys(options, ['batchSize'], 'predict');
+    checkKeys(options, ['batchSize', 'verbose'], 'predict');
     const chunk = options.batchSize === undefined ? EVAL_CHUNK_ROWS : positiveInt(options.batchSize, 'predict: batchSize');
     const xm = toInputs(x, 'predict: x', this.inputs());
     const units = this.layers.at(-1)!.units;
