@@ -274,7 +274,7 @@ export class Sequential implements CallbackModel {
 
     if (this.lsuvPending) {
       this.lsuvPending = false;
-      applyLsuvInitializers(this.network, this.layers.map((l) => l.kernelInitializer), xm.data, xm.rows);
+      await applyLsuvInitializers(this.network, this.layers.map((l) => l.kernelInitializer), xm.data, xm.rows);
     }
     this.fitting = true;
     try {
