@@ -182,7 +182,6 @@ unsafe fn join(a: __m256i, b: __m256i) -> __m256i {
 /// V independent vectors of 8 lanes transformed in lockstep. The polynomial chains are serial
 /// (each Horner step waits ~7 cycles for its multiply and add), so interleaving several keeps the
 /// FP pipes busy where one chain at a time leaves them mostly idle.
-
 #[inline]
 #[target_feature(enable = "avx2")]
 unsafe fn xf<const K: u8, const V: usize>(w: [__m256i; V], p: &Params) -> [__m256i; V] {
