@@ -71,6 +71,19 @@ async function main() {
   fanin.setBackend(process.env.FANIN_BACKEND || 'auto');
   fanin.getBackend();
   console.log(JSON.stringify(out));
+
+  // Where no test runner reads the JSON (the release workflow on each platform), check it here.
+  if (process.env.FANIN_SMOKE_STRICT === '1') {
+    const kat = [0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8];
+    const problems = [];
+    if (out.pending.length) problems.push(`not implemented on ${out.info.backend}: ${out.pending.join(', ')}`);
+    if (String(out.philox) !== String(kat)) problems.push(`Philox known answer wrong: ${out.philox}`);
+    if (out.xor && (out.xor.accuracy !== 1 || String(out.xor.predicted) !== '0,1,1,0')) problems.push(`XOR not learned: ${JSON.stringify(out.xor)}`);
+    if (out.heNormal && Math.abs(out.heNormal.std / Math.sqrt(2 / 256) - 1) > 6 / Math.sqrt(2 * out.heNormal.n)) {
+      problems.push(`he_normal std ${out.heNormal.std} is off`);
+    }
+    if (problems.length) throw new Error(`smoke check failed: ${problems.join('; ')}`);
+  }
 }
 
 main().catch((err) => {

@@ -141,6 +141,10 @@ describe('installed from tarballs, without a Rust toolchain', () => {
     expect(r.status, r.stderr).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(info).toMatchObject({ version, backend: 'native', binaryPath: nativeRun.info.binaryPath, isa: nativeRun.info.isa });
+    const text = run(join(project, 'node_modules', '.bin', 'fanin'), ['info'], { cwd: project, env });
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/^backend\s+native$/m);
+    expect(text.stdout).toContain(nativeRun.info.binaryPath!);
   });
 
   describe.each([22, 24])('the same binary under Node %i', (major) => {
@@ -193,6 +197,13 @@ describe('without the platform package', () => {
       expect(Math.max(...ulps)).toBeLessThanOrEqual(NORMAL_TOLERANCE.maxUlps);
       if (NORMAL_TOLERANCE.maxUlps === 0) expect(result.heNormal!.hash).toBe(nativeRun.heNormal.hash);
     }
+  });
+
+  it('`fanin info` reports the reference backend and warns once', () => {
+    const r = run(join(project, 'node_modules', '.bin', 'fanin'), ['info', '--json'], { cwd: project, env });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ version, backend: 'reference', binaryPath: null, isa: 'js' });
+    expect(countFallbackWarnings(r.stderr)).toBe(1);
   });
 
   it('FANIN_BACKEND=native turns the missing binary into an error naming the triple and the package', () => {

@@ -1,6 +1,7 @@
 /** The `fanin` command line. Uses only the public API. */
 import { Command } from 'commander';
 import { info } from '../index.js';
+import { registerStudy } from './study.js';
 
 const program = new Command();
 program.name('fanin').description('Weight initialization and deep-network training for Node.js');
@@ -17,6 +18,8 @@ program
     }
     for (const [k, v] of Object.entries(i)) console.log(`${k.padEnd(11)} ${v ?? '-'}`);
   });
+
+registerStudy(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`fanin: ${err.message}`);

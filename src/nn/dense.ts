@@ -4,6 +4,7 @@ import { getInitializer } from '../init/index.js';
 import type { Initializer, InitializerConfig } from '../init/types.js';
 import { DEFAULT_ALPHA, parseActivation } from './activations.js';
 import { checkKeys } from './names.js';
+import { isLsuvIdentifier, lsuvFromIdentifier } from '../diagnostics/lsuv.js';
 
 /** An initializer by name ('he_normal', 'heNormal', 'HeNormal'), by config, or as an object. */
 export type InitializerLike = string | InitializerConfig | Initializer;
@@ -32,6 +33,8 @@ const KEYS = ['units', 'activation', 'alpha', 'useBias', 'kernelInitializer', 'b
 
 function resolveInitializer(value: InitializerLike, what: string): Initializer {
   if (typeof value === 'object' && value !== null && typeof (value as Initializer).fill === 'function') return value as Initializer;
+  // 'lsuv' needs data, so it is resolved at the model's first fit (diagnostics/lsuv.ts).
+  if (isLsuvIdentifier(value)) return lsuvFromIdentifier(value);
   return getInitializer(value as string | InitializerConfig);
 }
 

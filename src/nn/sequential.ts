@@ -18,6 +18,7 @@ import type { History } from '../train/history.js';
 import { type Metric, resolveMetrics } from '../train/metrics.js';
 import { type Optimizer, optimizers } from '../train/optimizers.js';
 import { Dense } from './dense.js';
+import { applyLsuvInitializers } from '../diagnostics/lsuv.js';
 import { parseLoss } from './losses.js';
 import { checkKeys } from './names.js';
 
@@ -53,6 +54,8 @@ export interface FitOptions {
 export interface EvaluateOptions {
   /** Rows per backend call; the result does not depend on it. Default 8192. */
   batchSize?: number;
+  /** Accepted for Keras compatibility; evaluate and predict print nothing. */
+  verbose?: 0 | 1 | 2;
 }
 
 const FIT_KEYS = ['epochs', 'batchSize', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'verbose'] as const;
@@ -92,6 +95,8 @@ export class Sequential implements CallbackModel {
   private disposed = false;
   private inFlight = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** kernelInitializer 'lsuv' is resolved once, at the first fit (diagnostics/lsuv.ts). */
+  private lsuvPending = true;
 
   constructor(layers: Dense[] = [], options: SequentialOptions = {}) {
     if (!Array.isArray(layers)) throw new TypeError(`Sequential: expected an array of layers, got ${describe(layers)}`);
@@ -165,6 +170,12 @@ export class Sequential implements CallbackModel {
     if (this.disposed) throw new Error('Sequential: this model has been disposed');
     this.build();
     return this.net!;
+  }
+
+  /** For diagnose() and lsuv(): the network, the compiled loss (null before compile), layer names, seed. */
+  diagnosticsAccess(what: string): { network: Network; loss: LossName | null; names: string[]; seed: bigint } {
+    if (this.inFlight > 0) throw new Error(`${what}: a fit, evaluate or predict call is running on this model; await it, or call ${what} from a callback`);
+    return { network: this.network, loss: this.compiled?.loss ?? null, names: this.layers.map((l, i) => l.name ?? `dense_${i}`), seed: this.seed };
   }
 
   /** Runs `fn` on the network once every earlier call on it has finished. */
@@ -261,6 +272,10 @@ export class Sequential implements CallbackModel {
       validation = v;
     }
 
+    if (this.lsuvPending) {
+      this.lsuvPending = false;
+      applyLsuvInitializers(this.network, this.layers.map((l) => l.kernelInitializer), xm.data, xm.rows);
+    }
     this.fitting = true;
     try {
       return await fitLoop({
@@ -275,7 +290,7 @@ export class Sequential implements CallbackModel {
   /** Loss and metrics on (x, y), e.g. { loss, accuracy }. */
   async evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): Promise<Logs> {
     const { loss, metrics } = this.requireCompiled('evaluate');
-    checkKeys(options, ['batchSize'], 'evaluate');
+    checkKeys(options, ['batchSize', 'verbose'], 'evaluate');
     if (options.batchSize !== undefined) positiveInt(options.batchSize, 'evaluate: batchSize');
     const units = this.layers.at(-1)!.units;
     const xm = toInputs(x, 'evaluate: x', this.inputs());
@@ -286,7 +301,7 @@ export class Sequential implements CallbackModel {
 
   /** The outputs for x, as a Tensor [rows, units]. */
   async predict(x: InputData, options: EvaluateOptions = {}): Promise<Tensor> {
-    checkKeys(options, ['batchSize'], 'predict');
+    checkKeys(options, ['batchSize', 'verbose'], 'predict');
     const chunk = options.batchSize === undefined ? EVAL_CHUNK_ROWS : positiveInt(options.batchSize, 'predict: batchSize');
     const xm = toInputs(x, 'predict: x', this.inputs());
     const units = this.layers.at(-1)!.units;

@@ -1,5 +1,5 @@
 //! Training throughput (samples/s) of the dense network: MLP 784-256-256-10 (ReLU, softmax
-//! cross-entropy, batch 128) with SGD and Adam, and a 30 × Dense(256) ReLU net with SGD, on 1 and
+//! cross-entropy, batch 128) with SGD and Adam, and 784 → 30 × Dense(256) ReLU → 10 with SGD, on 1 and
 //! 2 threads. Also prints the microkernel's own rate in the same run, as the yardstick on a shared
 //! machine. `cargo bench -p fanin-kernels --bench training [-- mlp|deep]`.
 
@@ -126,10 +126,11 @@ fn main() {
             );
         }
         if want("deep") {
-            let mut w = vec![256usize; 31];
+            let mut w = vec![784usize];
+            w.extend([256usize; 30]);
             w.push(10);
             let deep = samples_per_s(&spec(&w, opt(OptimizerKind::Sgd, 0.01)), &pool, 10, 5);
-            println!("{threads}T 30×Dense(256) b128: SGD {:7.0} / {:7.0} samples/s   (microkernel {:5.1} GF/s)", deep.0, deep.1, peak());
+            println!("{threads}T 784-30×Dense(256)-10 b128: SGD {:7.0} / {:7.0} samples/s   (microkernel {:5.1} GF/s)", deep.0, deep.1, peak());
         }
     }
 }

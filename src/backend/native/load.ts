@@ -83,7 +83,7 @@ export function loadNative(): LoadResult {
     const binding = req(loader) as RawBinding;
     // Node caches a loaded addon under its resolved file name: that tells exactly which candidate won.
     const binaryPath = Object.keys(req.cache).find((k) => k.endsWith(file) && req.cache[k]?.exports === binding);
-    const source = binaryPath === join(root, file) ? 'local' : 'package';
+    const source = binaryPath === undefined ? undefined : binaryPath === join(root, file) ? 'local' : 'package';
     const expected = packageJson().version;
     const got = typeof binding.nativeVersion === 'function' ? String(binding.nativeVersion()) : 'unknown';
     if (got !== expected) {

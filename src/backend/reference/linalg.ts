@@ -40,13 +40,24 @@ export function signCorrectedQ(a: Float64Array, n: number, m: number): Float64Ar
   return Q;
 }
 
-/** M[r0.., c0..colEnd) ← (I − 2vvᵀ/vv)·M on rows r0..rowEnd of a row-major matrix with `stride` columns. */
+/**
+ * M[r0..rowEnd, c0..colEnd) ← (I − 2vvᵀ/vv)·M on a row-major matrix with `stride` columns:
+ * first wᵀ = vᵀM, then M −= (2/vv)·v·wᵀ, both sweeping rows so memory is read in order.
+ */
 function applyReflector(M: Float64Array, stride: number, r0: number, c0: number, rowEnd: number, colEnd: number, v: Float64Array, vv: number): void {
-  for (let c = c0; c < colEnd; c++) {
-    let dot = 0;
-    for (let r = r0; r < rowEnd; r++) dot += v[r - r0] * M[r * stride + c];
-    const k = (2 * dot) / vv;
-    if (k !== 0) for (let r = r0; r < rowEnd; r++) M[r * stride + c] -= k * v[r - r0];
+  const w = new Float64Array(colEnd - c0);
+  for (let r = r0; r < rowEnd; r++) {
+    const vr = v[r - r0];
+    if (vr === 0) continue;
+    const row = r * stride;
+    for (let c = c0; c < colEnd; c++) w[c - c0] += vr * M[row + c];
+  }
+  const k = 2 / vv;
+  for (let r = r0; r < rowEnd; r++) {
+    const kv = k * v[r - r0];
+    if (kv === 0) continue;
+    const row = r * stride;
+    for (let c = c0; c < colEnd; c++) M[row + c] -= kv * w[c - c0];
   }
 }
 

@@ -62,6 +62,22 @@ pub fn sgemm(
     pool: Option<&Pool>, trans_a: bool, trans_b: bool, m: usize, n: usize, k: usize, alpha: f32,
     a: &[f32], lda: usize, b: &[f32], ldb: usize, beta: f32, c: &mut [f32], ldc: usize,
 ) {
+    sgemm_epilogue(pool, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, None);
+}
+
+/// A callback run on each finished block of C: `(c, row_start, row_end, col_start, col_end)` with `c`
+/// the base pointer of C (row stride ldc). Blocks are disjoint and cover C once; they may run on any
+/// pool thread, right after the block is computed (while it is still in cache). The callback may
+/// read and write C inside its block only.
+pub type Epilogue<'a> = &'a (dyn Fn(*mut f32, usize, usize, usize, usize) + Sync);
+
+/// [`sgemm`] followed, per finished block of C, by `epilogue` (bias, activation, …): elementwise
+/// work fused into the product's tasks, so it runs in parallel and on cache-hot data.
+#[allow(clippy::too_many_arguments)]
+pub fn sgemm_epilogue(
+    pool: Option<&Pool>, trans_a: bool, trans_b: bool, m: usize, n: usize, k: usize, alpha: f32,
+    a: &[f32], lda: usize, b: &[f32], ldb: usize, beta: f32, c: &mut [f32], ldc: usize, epilogue: Option<Epilogue>,
+) {
     if let Err(e) = check_args(trans_a, trans_b, m, n, k, a.len(), lda, b.len(), ldb, c.len(), ldc) {
         panic!("{e}");
     }
@@ -70,9 +86,12 @@ pub fn sgemm(
     }
     if k == 0 || alpha == 0.0 {
         scale_c(m, n, beta, c, ldc);
+        if let Some(e) = epilogue {
+            e(c.as_mut_ptr(), 0, m, 0, n);
+        }
         return;
     }
-    let g = Gemm { trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c: CPtr(c.as_mut_ptr()), ldc };
+    let g = Gemm { trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c: CPtr(c.as_mut_ptr()), ldc, epilogue };
     match dispatch::isa() {
         #[cfg(target_arch = "x86_64")]
         Isa::Avx512 => g.run::<avx512_kernel::Avx512>(pool),
@@ -115,6 +134,7 @@ struct Gemm<'a> {
     beta: f32,
     c: CPtr,
     ldc: usize,
+    epilogue: Option<Epilogue<'a>>,
 }
 
 thread_local! {
@@ -187,6 +207,11 @@ impl Gemm<'_> {
                         let mc = K::MC.min(m1 - ic);
                         pack::pack_a::<K>(self.trans_a, self.a, self.lda, ic, mc, p0, kc, apack);
                         self.macro_tile::<K>(ic, mc, jc, nc, kc, apack, bpack, beta);
+                        if p0 + kc == self.k {
+                            if let Some(e) = self.epilogue {
+                                e(self.c.0, ic, ic + mc, jc, jc + nc);
+                            }
+                        }
                         ic += mc;
                     }
                     p0 += kc;

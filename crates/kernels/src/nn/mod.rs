@@ -289,18 +289,32 @@ impl Network {
             let (prev, rest) = self.ws.a.split_at_mut(l);
             let input: &[f32] = if l == 0 { x } else { &prev[l - 1][..rows * ls.inputs] };
             let z = &mut self.ws.z[l][..rows * u];
+            let a = &mut rest[0][..rows * u];
             let w = &self.params[self.w_off[l]..self.w_off[l] + ls.inputs * u];
-            // The bias enters as the initial C of the product (β = 1): no extra pass over Z.
-            let beta = match self.b_off[l] {
-                Some(bo) => {
-                    let b = &self.params[bo..bo + u];
-                    z.chunks_exact_mut(u).for_each(|row| row.copy_from_slice(b));
-                    1.0
+            let bias = self.b_off[l].map(|bo| &self.params[bo..bo + u]);
+            let (act_kind, alpha) = (ls.activation, ls.alpha);
+            let softmax = act_kind == Activation::Softmax;
+            let ap = Shared(a.as_mut_ptr());
+            // Bias and activation run in the product's epilogue, per finished block of Z: in
+            // parallel, on cache-hot data. Softmax needs whole rows and runs after.
+            let epilogue = move |zp: *mut f32, i0: usize, i1: usize, j0: usize, j1: usize| {
+                let ap = ap;
+                for r in i0..i1 {
+                    // SAFETY: the block (rows i0..i1, columns j0..j1) is this call's alone, inside Z and A.
+                    let zr = unsafe { std::slice::from_raw_parts_mut(zp.add(r * u + j0), j1 - j0) };
+                    if let Some(b) = bias {
+                        zr.iter_mut().zip(&b[j0..j1]).for_each(|(z, &b)| *z += b);
+                    }
+                    if !softmax {
+                        let ar = unsafe { std::slice::from_raw_parts_mut(ap.0.add(r * u + j0), j1 - j0) };
+                        act::forward(act_kind, alpha, zr, ar, j1 - j0);
+                    }
                 }
-                None => 0.0,
             };
-            gemm::sgemm(pool, false, false, rows, u, ls.inputs, 1.0, input, ls.inputs, w, u, beta, z, u);
-            act::forward(ls.activation, ls.alpha, z, &mut rest[0][..rows * u], u);
+            gemm::sgemm_epilogue(pool, false, false, rows, u, ls.inputs, 1.0, input, ls.inputs, w, u, 0.0, z, u, Some(&epilogue));
+            if softmax {
+                act::forward(act_kind, alpha, z, a, u);
+            }
         }
     }
 
@@ -341,9 +355,23 @@ impl Network {
             let input: &[f32] = if l == 0 { x } else { &ws.a[l - 1][..rows * inputs] };
             let dz = &ws.d0[..rows * units];
             let wo = self.w_off[l];
+            // dA of the layer below; unless dA itself is wanted (statistics), its activation
+            // derivative runs in the product's epilogue, making it dZ in place.
+            let fuse_act = l > 0 && !keep_da && layers[l - 1].activation != Activation::Softmax;
             if l > 0 {
                 let da = &mut ws.d1[..rows * inputs];
-                gemm::sgemm(pool, false, true, rows, inputs, units, 1.0, dz, units, &self.params[wo..wo + inputs * units], units, 0.0, da, inputs);
+                let pl = &layers[l - 1];
+                let (pz, pa) = (&ws.z[l - 1][..rows * inputs], &ws.a[l - 1][..rows * inputs]);
+                let epilogue = move |dp: *mut f32, i0: usize, i1: usize, j0: usize, j1: usize| {
+                    for r in i0..i1 {
+                        let o = r * inputs;
+                        // SAFETY: the block is this call's alone, inside dA.
+                        let dr = unsafe { std::slice::from_raw_parts_mut(dp.add(o + j0), j1 - j0) };
+                        act::backward(pl.activation, pl.alpha, &pz[o + j0..o + j1], &pa[o + j0..o + j1], dr, j1 - j0);
+                    }
+                };
+                let epi: Option<gemm::Epilogue> = if fuse_act { Some(&epilogue) } else { None };
+                gemm::sgemm_epilogue(pool, false, true, rows, inputs, units, 1.0, dz, units, &self.params[wo..wo + inputs * units], units, 0.0, da, inputs, epi);
                 if keep_da {
                     das[l - 1] = da.to_vec();
                 }
@@ -365,9 +393,11 @@ impl Network {
             if l == 0 {
                 break;
             }
-            let pl = &layers[l - 1];
-            let da = &mut ws.d1[..rows * inputs];
-            act::backward(pl.activation, pl.alpha, &ws.z[l - 1][..rows * inputs], &ws.a[l - 1][..rows * inputs], da, inputs);
+            if !fuse_act {
+                let pl = &layers[l - 1];
+                let da = &mut ws.d1[..rows * inputs];
+                act::backward(pl.activation, pl.alpha, &ws.z[l - 1][..rows * inputs], &ws.a[l - 1][..rows * inputs], da, inputs);
+            }
             std::mem::swap(&mut ws.d0, &mut ws.d1);
         }
         if sgd_step.is_some() {
