@@ -82,7 +82,7 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const protocol = args.quick ? { warmup: 1, reps: 3, minTime: 0.04 } : { warmup: 2, reps: 7, minTime: 0.25 };
+  const protocol = args.quick ? { warmup: 1, reps: 3, minTime: 0.04 } : { warmup: 1, reps: 5, minTime: 0.15 };
   if (args.reps) protocol.reps = args.reps;
   const command = `npm run bench${args.quick ? ' -- --quick' : ''}${args.only.length < 4 ? ` --only ${args.only.join(',')}` : ''}`;
   console.log(`fanin bench ${date}${args.quick ? ' (quick)' : ''}: warm-up ${protocol.warmup}, ${protocol.reps} interleaved reps, rep ≥ ${protocol.minTime}s`);

@@ -175,6 +175,15 @@ describe('fit, evaluate, predict', () => {
     expect(await train(8, false)).toEqual(await train(7, false));
   });
 
+  it('fit is the documented schedule: per epoch, trainBatches over shuffleOrder (chunking does not matter)', async () => {
+    const a = classifier(12);
+    const b = classifier(12);
+    for (const m of [a, b]) m.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    await a.fit(data.x, data.ids, { epochs: 3, batchSize: 7, verbose: 0 });
+    for (let e = 0; e < 3; e++) await b.network.trainBatches(data.x, data.ids, 120, shuffleOrder(120, 12n, e), 7);
+    expect(a.getWeights().map((t) => Array.from(t.data))).toEqual(b.getWeights().map((t) => Array.from(t.data)));
+  });
+
   it('shuffleOrder is a seeded permutation, different per epoch', () => {
     const a = shuffleOrder(1000, 42n, 0);
     expect(Array.from(a).sort((p, q) => p - q)).toEqual(Array.from({ length: 1000 }, (_, i) => i));

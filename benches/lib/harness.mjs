@@ -41,6 +41,7 @@ export function statusOf(err) {
  *     run(iters): Promise<number>|number  // seconds for `iters` repetitions
  *     work: number,                        // units of work per repetition (FLOP, samples, …)
  *     settleMs?: number,                   // untimed pause after each rep (peers whose idle threads spin)
+ *     reps?: number,                       // fewer reps than the workload's (contenders taking seconds per call)
  *     teardown?() }
  * The figure is work·iters/seconds/scale (a rate), or factor·seconds per repetition when opts.lowerIsBetter.
  * Returns one result per contender: { id, peer, threads, note, status, median, min, max, n, iters, unit }.
@@ -85,7 +86,7 @@ export async function measure(name, contenders, opts) {
   }
   for (let r = 0; r < reps; r++) {
     for (const l of live) {
-      if (l.failed) continue;
+      if (l.failed || (l.c.reps !== undefined && r >= l.c.reps)) continue;
       try {
         if (l.c.before) await l.c.before();
         const secs = await l.c.run(l.iters);

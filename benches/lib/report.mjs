@@ -164,7 +164,7 @@ ${sec('Sampling (M samples/s)', (g) => g.workload === 'sampling', vsPeers, 'tfjs
 ${sec('Orthogonal initializer (seconds, lower is better)', (g) => g.workload === 'orthogonal')}
 ${sec('Training (samples/s, epoch after warm-up)', (g) => g.workload === 'training', [...vsPeers, { label: 'native/tfjs-wasm', a: 'native 1T', b: 'tfjs-wasm' }])}
 ${sec('Boundary: one call (ns, lower is better)', (g) => g.workload === 'boundary', [], '', ids((g) => g.workload === 'boundary'))}
-${sec('Event-loop lag while fit runs (ms, worst tick of a 5 ms timer, lower is better)', (g) => g.workload === 'lag', [])}
+${sec('Event-loop lag while fit runs (ms, worst tick of a 5 ms timer, lower is better)', (g) => g.workload === 'lag', [], '', [...COLUMNS, 'idle (no fit)'])}
 ## Notes
 
 ${run.notes.map((n) => `- ${n}`).join('\n')}

@@ -201,13 +201,15 @@ export async function trainingBench(ctx) {
     const maxBatches = model === 'mlp' ? (quick ? 48 : 160) : quick ? 8 : 24;
     const slow = model === 'deep30' && quick;
     const skippedQuick = (id, peer) => ({ id, peer, threads: 1, status: 'skipped', detail: 'one batch takes seconds; runs without --quick' });
-    const wasm = slow ? skippedQuick('tfjs-wasm', 'tfjs-wasm') : tfContender(ctx, 'wasm', model, opt, maxBatches);
+    // The deep net on the JS peers takes several seconds per batch: 3 reps.
+    const fewer = (c) => (model === 'deep30' ? { ...c, reps: 3 } : c);
+    const wasm = slow ? skippedQuick('tfjs-wasm', 'tfjs-wasm') : fewer(tfContender(ctx, 'wasm', model, opt, maxBatches));
     const req = { op: 'train', model, opt, batchSize: BATCH };
     const contenders = [
       faninContender(ctx, 'native', 1, model, opt, maxBatches),
       faninContender(ctx, 'native', 2, model, opt, maxBatches),
-      slow ? skippedQuick('reference', 'fanin reference') : faninContender(ctx, 'reference', 1, model, opt, maxBatches),
-      quick ? skippedQuick('tfjs-cpu', 'tfjs-cpu') : tfContender(ctx, 'cpu', model, opt, maxBatches),
+      slow ? skippedQuick('reference', 'fanin reference') : fewer(faninContender(ctx, 'reference', 1, model, opt, maxBatches)),
+      quick ? skippedQuick('tfjs-cpu', 'tfjs-cpu') : fewer(tfContender(ctx, 'cpu', model, opt, maxBatches)),
       wasm,
       pyContender(ctx, 'torch', 1, req, BATCH, { maxIters: maxBatches, note: 'CrossEntropyLoss on logits' }),
       pyContender(ctx, 'torch', 2, req, BATCH, { maxIters: maxBatches, note: 'CrossEntropyLoss on logits; OMP_WAIT_POLICY=PASSIVE' }),

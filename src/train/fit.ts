@@ -1,8 +1,9 @@
 /**
  * The epoch policy of fit, written once for every backend. Per epoch: a seeded shuffle of the training
- * rows, then the batches in chunks of several per Network.trainBatches call (one epoch crosses into
- * native code a handful of times, yet onBatchEnd and the progress bar see every batch), then training
- * metrics, validation and the epoch callbacks.
+ * rows, then the batches in chunks of about 100 ms of work per Network.trainBatches call (an epoch
+ * crosses into native code a handful of times, the reference backend yields to the event loop between
+ * chunks, and onBatchEnd and the progress bar still see every batch), then training metrics, validation
+ * and the epoch callbacks.
  */
 import type { Network } from '../backend/types.js';
 import { philoxBlock, seedToKey } from '../rng/philox.js';
@@ -81,9 +82,18 @@ export interface FitPlan {
   out?: ProgressSink;
 }
 
-/** Batches per trainBatches call: about 16 calls per epoch, at most 64 batches and 65,536 rows each. */
-function batchesPerChunk(steps: number, batchSize: number): number {
-  return Math.max(1, Math.min(Math.ceil(steps / 16), 64, Math.floor(65536 / batchSize)));
+/** Wall time one trainBatches call aims at: short enough for a fluid progress bar and, on the reference
+ * backend (which computes on the main thread), for a responsive event loop; long enough that crossing
+ * into native code is negligible. Chunk boundaries never change the result: batches and optimizer state
+ * are the same however the epoch is cut. */
+const CHUNK_TARGET_MS = 100;
+const MAX_CHUNK_ROWS = 65536;
+
+/** Batches for the next call, from the measured time per batch of the previous one. */
+function nextChunk(msPerBatch: number, batchSize: number): number {
+  const cap = Math.max(1, Math.floor(MAX_CHUNK_ROWS / batchSize));
+  if (!(msPerBatch > 0)) return Math.min(cap, 8);
+  return Math.max(1, Math.min(cap, Math.floor(CHUNK_TARGET_MS / msPerBatch)));
 }
 
 export async function fitLoop(p: FitPlan): Promise<History> {
@@ -101,16 +111,18 @@ export async function fitLoop(p: FitPlan): Promise<History> {
   p.model.stopTraining = false;
   await call('onTrainBegin', {});
   let lastLogs: Logs = {};
-  const chunk = batchesPerChunk(steps, batchSize);
+  // The first call of a fit runs one batch, to measure the pace.
+  let chunk = 1;
   for (let epoch = 0; epoch < p.epochs && !p.model.stopTraining; epoch++) {
     await call('onEpochBegin', epoch, {});
     progress.epochBegin(epoch);
     const order = p.shuffle ? shuffleOrder(n, p.seed, epoch) : null;
     let lossSum = 0;
     let seen = 0;
-    for (let b0 = 0; b0 < steps && !p.model.stopTraining; b0 += chunk) {
+    for (let b0 = 0; b0 < steps && !p.model.stopTraining; ) {
       const from = b0 * batchSize;
       const rows = Math.min(n, (b0 + chunk) * batchSize) - from;
+      const batches = Math.ceil(rows / batchSize);
       // Gather the chunk's rows in shuffled order, so each call copies only its own rows.
       let xc = x.data.subarray(from * x.cols, (from + rows) * x.cols);
       let yc = y.data.subarray(from * y.cols, (from + rows) * y.cols);
@@ -125,7 +137,9 @@ export async function fitLoop(p: FitPlan): Promise<History> {
       }
       const identity = new Uint32Array(rows);
       for (let r = 0; r < rows; r++) identity[r] = r;
+      const started = performance.now();
       const losses = await p.run((net) => net.trainBatches(xc, yc, rows, identity, batchSize));
+      chunk = nextChunk((performance.now() - started) / losses.length, batchSize);
       for (let k = 0; k < losses.length; k++) {
         const batch = b0 + k;
         const size = Math.min(batchSize, n - batch * batchSize);
@@ -141,6 +155,7 @@ export async function fitLoop(p: FitPlan): Promise<History> {
         await call('onBatchEnd', batch, { batch, size, loss });
         progress.batchEnd(batch + 1, lossSum / seen);
       }
+      b0 += batches;
       await yieldToEventLoop();
     }
     const logs: Logs = { loss: lossSum / seen };
