@@ -12,7 +12,6 @@
 import type { Network } from '../backend/types.js';
 import { getBackend } from '../backend/select.js';
 import { Tensor, describe, shapeSize } from '../tensor.js';
-import { placeholderTargets } from './stats.js';
 
 export interface LsuvOptions {
   /** Stop when |Var(Z) − 1| < tolerance (default 0.1, the paper's value). */
@@ -67,11 +66,15 @@ export function resolveLsuvOptions(options: LsuvOptions, where: string): Require
 /**
  * LSUV on a Network, in place, with the batch x (rows × inputs). `layers` limits the layers it
  * touches (default all; the model hook passes the layers whose kernelInitializer is 'lsuv').
+ *
+ * Cost: layer i is measured on a one-layer network fed with the batch's activations A_{i−1} (kept
+ * from the previous layer), so a sweep costs a few passes of the whole network instead of one full
+ * forward + backward pass per rescaling and layer.
  */
-export function lsuvNetwork(network: Network, x: Float32Array, rows: number, options: LsuvOptions = {}, layers?: readonly number[]): LsuvLayerResult[] {
+export async function lsuvNetwork(network: Network, x: Float32Array, rows: number, options: LsuvOptions = {}, layers?: readonly number[]): Promise<LsuvLayerResult[]> {
   const opts = resolveLsuvOptions(options, 'lsuv');
   const spec = network.spec;
-  const targets = placeholderTargets(spec, rows);
+  const backend = getBackend();
   const params = network.getParams();
   // Index of each layer's kernel in the flat parameter list (kernel, then bias when useBias).
   const kernelAt: number[] = [];
@@ -80,32 +83,41 @@ export function lsuvNetwork(network: Network, x: Float32Array, rows: number, opt
     kernelAt.push(p);
     p += l.useBias ? 2 : 1;
   }
-  const todo = layers ?? spec.layers.map((_, i) => i);
-  if (opts.orthogonalInit) {
-    const backend = getBackend();
-    for (const i of todo) {
-      const l = spec.layers[i];
-      backend.orthogonal(params[kernelAt[i]], l.inputs, l.units, opts.seed, LSUV_STREAM_BASE + i, 1);
-    }
-    network.setParams(params);
-  }
+  const todo = new Set(layers ?? spec.layers.map((_, i) => i));
   const results: LsuvLayerResult[] = [];
-  for (const i of todo) {
-    const kernel = params[kernelAt[i]];
-    let variance = network.layerStats(x, targets, rows)[i].preActivationStd ** 2;
-    let iterations = 0;
-    let scale = 1;
-    while (Math.abs(variance - 1) >= opts.tolerance && iterations < opts.maxIterations) {
-      if (!(variance > 0) || !Number.isFinite(variance)) break; // a dead or exploded layer cannot be rescaled to 1
-      const factor = 1 / Math.sqrt(variance);
-      for (let k = 0; k < kernel.length; k++) kernel[k] *= factor;
-      scale *= factor;
-      iterations++;
-      network.setParams(params);
-      variance = network.layerStats(x, targets, rows)[i].preActivationStd ** 2;
+  let input = x;
+  const last = Math.max(-1, ...todo);
+  for (let i = 0; i <= last; i++) {
+    const l = spec.layers[i];
+    const own = l.useBias ? [params[kernelAt[i]], params[kernelAt[i] + 1]] : [params[kernelAt[i]]];
+    const kernel = own[0];
+    if (todo.has(i) && opts.orthogonalInit) backend.orthogonal(kernel, l.inputs, l.units, opts.seed, LSUV_STREAM_BASE + i, 1);
+    // Only Z's statistics are read; the loss is a placeholder the backward pass needs.
+    const single = backend.createNetwork({ layers: [l], loss: 'mean_squared_error', optimizer: spec.optimizer }, own);
+    try {
+      if (todo.has(i)) {
+        const zeros = new Float32Array(rows * l.units);
+        const measure = () => single.layerStats(input, zeros, rows)[0].preActivationStd ** 2;
+        let variance = measure();
+        let iterations = 0;
+        let scale = 1;
+        while (Math.abs(variance - 1) >= opts.tolerance && iterations < opts.maxIterations) {
+          if (!(variance > 0) || !Number.isFinite(variance)) break; // a dead or exploded layer cannot be rescaled to 1
+          const factor = 1 / Math.sqrt(variance);
+          for (let k = 0; k < kernel.length; k++) kernel[k] *= factor;
+          scale *= factor;
+          iterations++;
+          single.setParams(own);
+          variance = measure();
+        }
+        results.push({ layer: i, variance, iterations, scale, converged: Math.abs(variance - 1) < opts.tolerance });
+      }
+      if (i < last) input = await single.predict(input, rows);
+    } finally {
+      single.dispose();
     }
-    results.push({ layer: i, variance, iterations, scale, converged: Math.abs(variance - 1) < opts.tolerance });
   }
+  network.setParams(params);
   return results;
 }
 
@@ -180,7 +192,7 @@ export function lsuvFromIdentifier(value: unknown): LsuvInitializer {
  * (their kernels already hold the orthonormal pre-initialisation), measured on up to LSUV_FIT_ROWS
  * evenly spaced rows of x (rows × inputs).
  */
-export function applyLsuvInitializers(network: Network, kernelInitializers: readonly unknown[], x: Float32Array, rows: number): LsuvLayerResult[] {
+export async function applyLsuvInitializers(network: Network, kernelInitializers: readonly unknown[], x: Float32Array, rows: number): Promise<LsuvLayerResult[]> {
   const layers = kernelInitializers.flatMap((init, i) => (init instanceof LsuvInitializer ? [i] : []));
   if (layers.length === 0) return [];
   const inputs = network.spec.layers[0].inputs;
@@ -190,8 +202,14 @@ export function applyLsuvInitializers(network: Network, kernelInitializers: read
     const src = Math.floor((r * rows) / n);
     batch.set(x.subarray(src * inputs, (src + 1) * inputs), r * inputs);
   }
-  return layers.flatMap((i) => {
+  const settings = (i: number) => {
     const init = kernelInitializers[i] as LsuvInitializer;
-    return lsuvNetwork(network, batch, n, { tolerance: init.tolerance, maxIterations: init.maxIterations, orthogonalInit: false }, [i]);
-  });
+    return { tolerance: init.tolerance, maxIterations: init.maxIterations, orthogonalInit: false };
+  };
+  const same = layers.every((i) => JSON.stringify(settings(i)) === JSON.stringify(settings(layers[0])));
+  // One sweep when the layers share their settings; else one sweep per layer, in order.
+  if (same) return lsuvNetwork(network, batch, n, settings(layers[0]), layers);
+  const results: LsuvLayerResult[] = [];
+  for (const i of layers) results.push(...(await lsuvNetwork(network, batch, n, settings(i), [i])));
+  return results;
 }

@@ -272,12 +272,12 @@ export class Sequential implements CallbackModel {
       validation = v;
     }
 
-    if (this.lsuvPending) {
-      this.lsuvPending = false;
-      applyLsuvInitializers(this.network, this.layers.map((l) => l.kernelInitializer), xm.data, xm.rows);
-    }
     this.fitting = true;
     try {
+      if (this.lsuvPending) {
+        this.lsuvPending = false;
+        await applyLsuvInitializers(this.network, this.layers.map((l) => l.kernelInitializer), xm.data, xm.rows);
+      }
       return await fitLoop({
         run: this.run, model: this, seed: this.seed, x: xm, y: ym, validation, units, metrics,
         epochs, batchSize, shuffle, callbacks: cbs, verbose,

@@ -15,8 +15,8 @@ fn qr_reconstructs_a_with_upper_triangular_r_and_positive_diagonal_after_sign_co
     for &(n, m) in &[(1usize, 1usize), (5, 5), (9, 4), (64, 64), (130, 47), (200, 3)] {
         let a = normals_col_major(n, m, (n * 1000 + m) as u64);
         let mut f = a.clone();
-        let tau = householder_qr(&mut f, n, m);
-        let q = sign_corrected_q(&f, &tau, n, m);
+        let tau = householder_qr(&mut f, n, m, None);
+        let q = sign_corrected_q(&f, &tau, n, m, None);
         // R with the same sign correction: D·R, D = diag(sign R[j][j]); Q·D·D·R = Q·R = A.
         let r = |i: usize, j: usize| -> f64 {
             if i > j {

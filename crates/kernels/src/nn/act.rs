@@ -2,8 +2,8 @@
 //! softmax works on whole rows, everything else elementwise.
 
 /// SELU constants (Klambauer et al. 2017, "Self-Normalizing Neural Networks").
-pub const SELU_LAMBDA: f32 = 1.050_700_987_355_480_5;
-pub const SELU_ALPHA: f32 = 1.673_263_242_354_377_2;
+pub const SELU_LAMBDA: f64 = 1.050_700_987_355_480_5;
+pub const SELU_ALPHA: f64 = 1.673_263_242_354_377_2;
 const INV_SQRT2: f64 = std::f64::consts::FRAC_1_SQRT_2;
 /// 1/√(2π), for the normal density in gelu's derivative.
 const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
@@ -66,7 +66,7 @@ pub fn erf(x: f64) -> f64 {
                 break;
             }
         }
-        return sum * 1.128_379_167_095_512_6;
+        return sum * std::f64::consts::FRAC_2_SQRT_PI;
     }
     if ax >= 6.0 {
         return x.signum();
@@ -87,10 +87,10 @@ pub fn forward(act: Activation, alpha: f32, z: &[f32], a: &mut [f32], units: usi
         Activation::Relu => a.iter_mut().zip(z).for_each(|(o, &v)| *o = if v > 0.0 { v } else { 0.0 }),
         Activation::LeakyRelu => a.iter_mut().zip(z).for_each(|(o, &v)| *o = if v > 0.0 { v } else { alpha * v }),
         Activation::Elu => a.iter_mut().zip(z).for_each(|(o, &v)| *o = if v > 0.0 { v } else { alpha * v.exp_m1() }),
-        Activation::Selu => a
-            .iter_mut()
-            .zip(z)
-            .for_each(|(o, &v)| *o = SELU_LAMBDA * if v > 0.0 { v } else { SELU_ALPHA * v.exp_m1() }),
+        Activation::Selu => a.iter_mut().zip(z).for_each(|(o, &v)| {
+            let v = v as f64;
+            *o = (SELU_LAMBDA * if v > 0.0 { v } else { SELU_ALPHA * v.exp_m1() }) as f32;
+        }),
         Activation::Gelu => a.iter_mut().zip(z).for_each(|(o, &v)| {
             let v = v as f64;
             *o = (0.5 * v * (1.0 + erf(v * INV_SQRT2))) as f32;
@@ -135,13 +135,13 @@ pub fn backward(act: Activation, alpha: f32, z: &[f32], a: &[f32], d: &mut [f32]
         Activation::Relu => d.iter_mut().zip(z).for_each(|(g, &v)| *g = if v > 0.0 { *g } else { 0.0 }),
         Activation::LeakyRelu => d.iter_mut().zip(z).for_each(|(g, &v)| *g = if v > 0.0 { *g } else { *g * alpha }),
         Activation::Elu => d.iter_mut().zip(z).for_each(|(g, &v)| {
-            if !(v > 0.0) {
+            if v <= 0.0 || v.is_nan() {
                 *g = ((*g as f64) * alpha as f64 * (v as f64).exp()) as f32
             }
         }),
         Activation::Selu => d.iter_mut().zip(z).for_each(|(g, &v)| {
-            let s = if v > 0.0 { 1.0 } else { SELU_ALPHA as f64 * (v as f64).exp() };
-            *g = (*g as f64 * SELU_LAMBDA as f64 * s) as f32;
+            let s = if v > 0.0 { 1.0 } else { SELU_ALPHA * (v as f64).exp() };
+            *g = (*g as f64 * SELU_LAMBDA * s) as f32;
         }),
         Activation::Gelu => d.iter_mut().zip(z).for_each(|(g, &v)| {
             let v = v as f64;

@@ -52,7 +52,7 @@ impl NetworkSpec {
             if !l.alpha.is_finite() {
                 return Err(format!("layers[{i}].alpha must be finite, got {}", l.alpha));
             }
-            if l.inputs.checked_mul(l.units).map_or(true, |n| n > (1 << 31)) {
+            if !matches!(l.inputs.checked_mul(l.units), Some(n) if n <= (1 << 31)) {
                 return Err(format!("layers[{i}]: {}×{} weights are too many", l.inputs, l.units));
             }
         }
@@ -127,6 +127,13 @@ struct Shared(*mut f32);
 // SAFETY: only used by tasks writing disjoint index ranges, while the owner's &mut borrow is held.
 unsafe impl Send for Shared {}
 unsafe impl Sync for Shared {}
+
+impl Shared {
+    /// The pointer; a method so closures capture the whole (Sync) wrapper, not its raw field.
+    fn get(self) -> *mut f32 {
+        self.0
+    }
+}
 
 /// Splits 0..n into at most `threads` ranges of at least `min` elements (boundaries multiples of 64)
 /// and runs `f(lo, hi)` for each on the pool.
@@ -298,7 +305,6 @@ impl Network {
             // Bias and activation run in the product's epilogue, per finished block of Z: in
             // parallel, on cache-hot data. Softmax needs whole rows and runs after.
             let epilogue = move |zp: *mut f32, i0: usize, i1: usize, j0: usize, j1: usize| {
-                let ap = ap;
                 for r in i0..i1 {
                     // SAFETY: the block (rows i0..i1, columns j0..j1) is this call's alone, inside Z and A.
                     let zr = unsafe { std::slice::from_raw_parts_mut(zp.add(r * u + j0), j1 - j0) };
@@ -306,7 +312,7 @@ impl Network {
                         zr.iter_mut().zip(&b[j0..j1]).for_each(|(z, &b)| *z += b);
                     }
                     if !softmax {
-                        let ar = unsafe { std::slice::from_raw_parts_mut(ap.0.add(r * u + j0), j1 - j0) };
+                        let ar = unsafe { std::slice::from_raw_parts_mut(ap.get().add(r * u + j0), j1 - j0) };
                         act::forward(act_kind, alpha, zr, ar, j1 - j0);
                     }
                 }
@@ -416,11 +422,10 @@ impl Network {
             let mut partial = vec![0f64; blocks];
             let pp = Shared(partial.as_mut_ptr() as *mut f32);
             par_ranges(pool, blocks, 4, |lo, hi| {
-                let pp = pp;
                 for bi in lo..hi {
                     let s = optim::sum_squares(&g[bi * optim::NORM_BLOCK..((bi + 1) * optim::NORM_BLOCK).min(n)]);
                     // SAFETY: block indices are disjoint between tasks.
-                    unsafe { *(pp.0 as *mut f64).add(bi) = s };
+                    unsafe { *(pp.get() as *mut f64).add(bi) = s };
                 }
             });
             let norm = partial.iter().sum::<f64>().sqrt();
@@ -435,14 +440,13 @@ impl Network {
         let (has0, has1) = (!self.slot0.is_empty(), !self.slot1.is_empty());
         let (s0, s1) = (Shared(self.slot0.as_mut_ptr()), Shared(self.slot1.as_mut_ptr()));
         par_ranges(pool, n, 32 * 1024, |lo, hi| {
-            let (w, g, s0, s1) = (w, g, s0, s1);
             let len = hi - lo;
             // SAFETY: ranges are disjoint between tasks; slots are either empty or as long as params.
             unsafe {
-                let w = std::slice::from_raw_parts_mut(w.0.add(lo), len);
-                let g = std::slice::from_raw_parts(g.0.add(lo), len);
-                let s0: &mut [f32] = if has0 { std::slice::from_raw_parts_mut(s0.0.add(lo), len) } else { &mut [] };
-                let s1: &mut [f32] = if has1 { std::slice::from_raw_parts_mut(s1.0.add(lo), len) } else { &mut [] };
+                let w = std::slice::from_raw_parts_mut(w.get().add(lo), len);
+                let g = std::slice::from_raw_parts(g.get().add(lo), len);
+                let s0: &mut [f32] = if has0 { std::slice::from_raw_parts_mut(s0.get().add(lo), len) } else { &mut [] };
+                let s1: &mut [f32] = if has1 { std::slice::from_raw_parts_mut(s1.get().add(lo), len) } else { &mut [] };
                 optim::update(&o, &s, w, g, s0, s1);
             }
         });

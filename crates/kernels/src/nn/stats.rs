@@ -31,7 +31,7 @@ pub fn dead_fraction(z: &[f32], rows: usize, units: usize) -> f64 {
     let mut alive = vec![false; units];
     for r in 0..rows {
         for (j, &v) in z[r * units..(r + 1) * units].iter().enumerate() {
-            alive[j] |= !(v <= 0.0);
+            alive[j] |= v > 0.0 || v.is_nan();
         }
     }
     alive.iter().filter(|&&a| !a).count() as f64 / units as f64

@@ -93,36 +93,54 @@ unsafe fn run<const K: u8>(out: &mut [u32], groups: usize, key: [u32; 2], stream
     let lane_a = _mm256_set_epi64x(5, 1, 4, 0);
     let lane_b = _mm256_set_epi64x(7, 3, 6, 2);
     let dst = out.as_mut_ptr();
-    for g in 0..groups {
+    let mut g = 0;
+    while g < groups {
         let b0 = first_block.wrapping_add((g * LANES) as u64);
         let o = dst.add(g * 4 * LANES);
-        if (b0 as u32) > u32::MAX - (LANES as u32 - 1) {
+        let pair = g + 1 < groups;
+        let span = if pair { 2 * LANES } else { LANES } as u32;
+        if (b0 as u32) > u32::MAX - (span - 1) {
             // The low counter word wraps inside this step (once per 2³² blocks): scalar blocks.
-            for j in 0..LANES as u64 {
+            for j in 0..span as u64 {
                 let w = block(key, stream, b0.wrapping_add(j));
                 for (k, &wk) in w.iter().enumerate() {
                     *o.add(4 * j as usize + k) = op.apply(wk);
                 }
             }
+            g += span as usize / LANES;
             continue;
         }
         let lo = _mm256_set1_epi64x((b0 as u32) as i64);
         let hi = _mm256_set1_epi32((b0 >> 32) as i32);
         let x = philox8(_mm256_add_epi64(lo, lane_a), _mm256_add_epi64(lo, lane_b), hi, sv, &keys);
-        let v0 = xf::<K>(x[0], p);
-        let v1 = xf::<K>(x[1], p);
-        let v2 = xf::<K>(x[2], p);
-        let v3 = xf::<K>(x[3], p);
-        // 4×8 transpose with in-lane unpacks only (see the module doc for the lane order).
-        let a = _mm256_unpacklo_epi32(v0, v1);
-        let b = _mm256_unpackhi_epi32(v0, v1);
-        let c = _mm256_unpacklo_epi32(v2, v3);
-        let d = _mm256_unpackhi_epi32(v2, v3);
-        _mm256_storeu_si256(o as *mut __m256i, _mm256_unpacklo_epi64(a, c));
-        _mm256_storeu_si256(o.add(8) as *mut __m256i, _mm256_unpackhi_epi64(a, c));
-        _mm256_storeu_si256(o.add(16) as *mut __m256i, _mm256_unpacklo_epi64(b, d));
-        _mm256_storeu_si256(o.add(24) as *mut __m256i, _mm256_unpackhi_epi64(b, d));
+        if pair {
+            // Two steps per iteration: 8 independent vectors for the transform's serial chains.
+            let lo2 = _mm256_add_epi64(lo, _mm256_set1_epi64x(LANES as i64));
+            let x2 = philox8(_mm256_add_epi64(lo2, lane_a), _mm256_add_epi64(lo2, lane_b), hi, sv, &keys);
+            let v = xf::<K, 8>([x[0], x[1], x[2], x[3], x2[0], x2[1], x2[2], x2[3]], p);
+            store_step(o, [v[0], v[1], v[2], v[3]]);
+            store_step(o.add(4 * LANES), [v[4], v[5], v[6], v[7]]);
+            g += 2;
+        } else {
+            store_step(o, xf::<K, 4>(x, p));
+            g += 1;
+        }
     }
+}
+
+/// Stores one step's 4 word vectors as 32 consecutive elements: a 4×8 transpose with in-lane unpacks
+/// only (see the module doc for the lane order).
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn store_step(o: *mut u32, v: [__m256i; 4]) {
+    let a = _mm256_unpacklo_epi32(v[0], v[1]);
+    let b = _mm256_unpackhi_epi32(v[0], v[1]);
+    let c = _mm256_unpacklo_epi32(v[2], v[3]);
+    let d = _mm256_unpackhi_epi32(v[2], v[3]);
+    _mm256_storeu_si256(o as *mut __m256i, _mm256_unpacklo_epi64(a, c));
+    _mm256_storeu_si256(o.add(8) as *mut __m256i, _mm256_unpackhi_epi64(a, c));
+    _mm256_storeu_si256(o.add(16) as *mut __m256i, _mm256_unpacklo_epi64(b, d));
+    _mm256_storeu_si256(o.add(24) as *mut __m256i, _mm256_unpackhi_epi64(b, d));
 }
 
 /// Philox4x32-10 of 8 blocks. `ca`, `cb`: low counter words in the low halves of the 64-bit slots
@@ -161,78 +179,125 @@ unsafe fn join(a: __m256i, b: __m256i) -> __m256i {
     _mm256_blend_epi32::<0xAA>(a, _mm256_slli_epi64::<32>(b))
 }
 
+/// V independent vectors of 8 lanes transformed in lockstep. The polynomial chains are serial
+/// (each Horner step waits ~7 cycles for its multiply and add), so interleaving several keeps the
+/// FP pipes busy where one chain at a time leaves them mostly idle.
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn xf<const K: u8>(w: __m256i, p: &Params) -> __m256i {
+unsafe fn xf<const K: u8, const V: usize>(w: [__m256i; V], p: &Params) -> [__m256i; V] {
+    let mut out = w;
     match K {
-        K_BITS => w,
+        K_BITS => {}
         K_UNIFORM => {
-            let u = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32::<8>(w)), _mm256_set1_ps(TWO_M24));
-            _mm256_castps_si256(_mm256_add_ps(p.lo, _mm256_mul_ps(p.d, u)))
+            for i in 0..V {
+                let u = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32::<8>(w[i])), _mm256_set1_ps(TWO_M24));
+                out[i] = _mm256_castps_si256(_mm256_add_ps(p.lo, _mm256_mul_ps(p.d, u)));
+            }
         }
         _ => {
-            let t = _mm256_srli_epi32::<8>(w);
-            let k = _mm256_add_epi32(_mm256_add_epi32(t, t), _mm256_set1_epi32(1 - (1 << 24)));
-            let mut y = _mm256_mul_ps(_mm256_cvtepi32_ps(k), _mm256_set1_ps(TWO_M24));
+            let mut y = [_mm256_setzero_ps(); V];
+            for i in 0..V {
+                let t = _mm256_srli_epi32::<8>(w[i]);
+                let k = _mm256_add_epi32(_mm256_add_epi32(t, t), _mm256_set1_epi32(1 - (1 << 24)));
+                y[i] = _mm256_mul_ps(_mm256_cvtepi32_ps(k), _mm256_set1_ps(TWO_M24));
+            }
             if K == K_TRUNCATED {
-                y = _mm256_add_ps(p.m, _mm256_mul_ps(p.h, y));
                 let ym = _mm256_set1_ps(Y_MAX);
                 let nym = _mm256_set1_ps(-Y_MAX);
-                y = _mm256_blendv_ps(y, nym, _mm256_cmp_ps::<_CMP_LT_OQ>(y, nym));
-                y = _mm256_blendv_ps(y, ym, _mm256_cmp_ps::<_CMP_GT_OQ>(y, ym));
+                for yi in &mut y {
+                    let mut v = _mm256_add_ps(p.m, _mm256_mul_ps(p.h, *yi));
+                    v = _mm256_blendv_ps(v, nym, _mm256_cmp_ps::<_CMP_LT_OQ>(v, nym));
+                    *yi = _mm256_blendv_ps(v, ym, _mm256_cmp_ps::<_CMP_GT_OQ>(v, ym));
+                }
             }
-            let mut out = _mm256_add_ps(p.mean, _mm256_mul_ps(p.s, erfinv(y)));
-            if K == K_TRUNCATED {
-                out = _mm256_blendv_ps(out, p.a, _mm256_cmp_ps::<_CMP_LT_OQ>(out, p.a));
-                out = _mm256_blendv_ps(out, p.b, _mm256_cmp_ps::<_CMP_GT_OQ>(out, p.b));
+            let z = erfinv(y);
+            for i in 0..V {
+                let mut o = _mm256_add_ps(p.mean, _mm256_mul_ps(p.s, z[i]));
+                if K == K_TRUNCATED {
+                    o = _mm256_blendv_ps(o, p.a, _mm256_cmp_ps::<_CMP_LT_OQ>(o, p.a));
+                    o = _mm256_blendv_ps(o, p.b, _mm256_cmp_ps::<_CMP_GT_OQ>(o, p.b));
+                }
+                out[i] = _mm256_castps_si256(o);
             }
-            _mm256_castps_si256(out)
         }
     }
+    out
 }
 
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn horner(c: &[f32; 9], w: __m256) -> __m256 {
-    let mut p = _mm256_set1_ps(c[0]);
+unsafe fn horner<const V: usize>(c: &[f32; 9], w: [__m256; V]) -> [__m256; V] {
+    let mut p = [_mm256_set1_ps(c[0]); V];
     for &ck in &c[1..] {
-        p = _mm256_add_ps(_mm256_mul_ps(p, w), _mm256_set1_ps(ck));
+        let ck = _mm256_set1_ps(ck);
+        for i in 0..V {
+            p[i] = _mm256_add_ps(_mm256_mul_ps(p[i], w[i]), ck);
+        }
     }
     p
 }
 
-/// math::logf on 8 lanes (arguments positive normal f32 ≤ 1).
+/// math::logf on V × 8 lanes (arguments positive normal f32 ≤ 1).
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn logf(x: __m256) -> __m256 {
-    let bits = _mm256_castps_si256(x);
-    let e0 = _mm256_sub_epi32(_mm256_srli_epi32::<23>(bits), _mm256_set1_epi32(127));
-    let m1 = _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007F_FFFF)), _mm256_set1_epi32(0x3F80_0000));
-    let big = _mm256_cmpgt_epi32(m1, _mm256_set1_epi32(LOGF_SPLIT_BITS as i32));
-    let m = _mm256_sub_epi32(m1, _mm256_and_si256(big, _mm256_set1_epi32(0x0080_0000)));
-    let ef = _mm256_cvtepi32_ps(_mm256_sub_epi32(e0, big));
-    let t = _mm256_sub_ps(_mm256_castsi256_ps(m), _mm256_set1_ps(1.0));
-    let z = _mm256_mul_ps(t, t);
+unsafe fn logf<const V: usize>(x: [__m256; V]) -> [__m256; V] {
+    let mut t = [_mm256_setzero_ps(); V];
+    let mut ef = [_mm256_setzero_ps(); V];
+    for i in 0..V {
+        let bits = _mm256_castps_si256(x[i]);
+        let e0 = _mm256_sub_epi32(_mm256_srli_epi32::<23>(bits), _mm256_set1_epi32(127));
+        let m1 = _mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007F_FFFF)), _mm256_set1_epi32(0x3F80_0000));
+        let big = _mm256_cmpgt_epi32(m1, _mm256_set1_epi32(LOGF_SPLIT_BITS as i32));
+        let m = _mm256_sub_epi32(m1, _mm256_and_si256(big, _mm256_set1_epi32(0x0080_0000)));
+        ef[i] = _mm256_cvtepi32_ps(_mm256_sub_epi32(e0, big));
+        t[i] = _mm256_sub_ps(_mm256_castsi256_ps(m), _mm256_set1_ps(1.0));
+    }
     let pp = horner(&LOGF_P, t);
-    let mut r = _mm256_mul_ps(_mm256_mul_ps(t, z), pp);
-    r = _mm256_add_ps(r, _mm256_mul_ps(ef, _mm256_set1_ps(LN2_LO)));
-    r = _mm256_add_ps(r, _mm256_mul_ps(_mm256_set1_ps(-0.5), z));
-    r = _mm256_add_ps(t, r);
-    _mm256_add_ps(r, _mm256_mul_ps(ef, _mm256_set1_ps(LN2_HI)))
+    let mut r = [_mm256_setzero_ps(); V];
+    for i in 0..V {
+        let z = _mm256_mul_ps(t[i], t[i]);
+        let mut ri = _mm256_mul_ps(_mm256_mul_ps(t[i], z), pp[i]);
+        ri = _mm256_add_ps(ri, _mm256_mul_ps(ef[i], _mm256_set1_ps(LN2_LO)));
+        ri = _mm256_add_ps(ri, _mm256_mul_ps(_mm256_set1_ps(-0.5), z));
+        ri = _mm256_add_ps(t[i], ri);
+        r[i] = _mm256_add_ps(ri, _mm256_mul_ps(ef[i], _mm256_set1_ps(LN2_HI)));
+    }
+    r
 }
 
-/// math::erfinv on 8 lanes; the tail polynomial is evaluated only when some lane needs it.
+/// math::erfinv on V × 8 lanes; the tail polynomial is evaluated only when some lane needs it.
 #[inline]
 #[target_feature(enable = "avx2")]
-unsafe fn erfinv(y: __m256) -> __m256 {
+unsafe fn erfinv<const V: usize>(y: [__m256; V]) -> [__m256; V] {
     let one = _mm256_set1_ps(1.0);
-    let arg = _mm256_mul_ps(_mm256_sub_ps(one, y), _mm256_add_ps(one, y));
-    let w = _mm256_xor_ps(logf(arg), _mm256_set1_ps(-0.0));
-    let mut p = horner(&ERFINV_CENTRAL, _mm256_sub_ps(w, _mm256_set1_ps(2.5)));
-    let tail = _mm256_cmp_ps::<_CMP_NLT_UQ>(w, _mm256_set1_ps(5.0));
-    if _mm256_movemask_ps(tail) != 0 {
-        let pt = horner(&ERFINV_TAIL, _mm256_sub_ps(_mm256_sqrt_ps(w), _mm256_set1_ps(3.0)));
-        p = _mm256_blendv_ps(p, pt, tail);
+    let mut arg = [one; V];
+    for i in 0..V {
+        arg[i] = _mm256_mul_ps(_mm256_sub_ps(one, y[i]), _mm256_add_ps(one, y[i]));
     }
-    _mm256_mul_ps(p, y)
+    let lg = logf(arg);
+    let mut w = [one; V];
+    let mut wc = [one; V];
+    let mut tail = [one; V];
+    let mut any = _mm256_setzero_ps();
+    for i in 0..V {
+        w[i] = _mm256_xor_ps(lg[i], _mm256_set1_ps(-0.0));
+        wc[i] = _mm256_sub_ps(w[i], _mm256_set1_ps(2.5));
+        tail[i] = _mm256_cmp_ps::<_CMP_NLT_UQ>(w[i], _mm256_set1_ps(5.0));
+        any = _mm256_or_ps(any, tail[i]);
+    }
+    let mut p = horner(&ERFINV_CENTRAL, wc);
+    if _mm256_movemask_ps(any) != 0 {
+        let mut wt = [one; V];
+        for i in 0..V {
+            wt[i] = _mm256_sub_ps(_mm256_sqrt_ps(w[i]), _mm256_set1_ps(3.0));
+        }
+        let pt = horner(&ERFINV_TAIL, wt);
+        for i in 0..V {
+            p[i] = _mm256_blendv_ps(p[i], pt[i], tail[i]);
+        }
+    }
+    for i in 0..V {
+        p[i] = _mm256_mul_ps(p[i], y[i]);
+    }
+    p
 }

@@ -71,8 +71,8 @@ impl Op {
                 "the interval [{lower}, {upper}] (in std) lies beyond ±6 std of the mean, where float32 sampling has no mass"
             ));
         }
-        let ca = math::erf_series(lo / 1.4142135623730951);
-        let cb = math::erf_series(up / 1.4142135623730951);
+        let ca = math::erf_series(lo / std::f64::consts::SQRT_2);
+        let cb = math::erf_series(up / std::f64::consts::SQRT_2);
         let m = ((cb + ca) / 2.0) as f32;
         let h = ((cb - ca) / 2.0) as f32;
         let a = math::f32_at_or_above(mean + lo * std);

@@ -1,6 +1,9 @@
 //! Scalar f32/f64 math of the sampling transforms, exactly as docs/SEMANTICS.md ("Random streams")
 //! specifies it. Every f32 step is one IEEE add, multiply or square root (Rust never contracts a·b + c
 //! into an FMA), so the SIMD kernels and the TypeScript twin reproduce these results bit for bit.
+// The coefficients are written exactly as the spec (and the papers) give them, digits beyond f32
+// precision included, so they can be compared with docs/SEMANTICS.md by eye.
+#![allow(clippy::excessive_precision)]
 
 /// Giles (2010), "Approximating the erfinv function", GPU Computing Gems, single-precision central
 /// branch (w = −ln(1 − y²) < 5), in the variable w − 2.5, highest degree first.
@@ -123,7 +126,7 @@ pub fn erf_series(x: f64) -> f64 {
         }
         n += 1;
     }
-    sum * 1.1283791670955126
+    sum * std::f64::consts::FRAC_2_SQRT_PI
 }
 
 /// The smallest f32 ≥ x (x finite and within the f32 range).
