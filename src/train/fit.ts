@@ -86,7 +86,7 @@ export interface FitPlan {
  * backend (which computes on the main thread), for a responsive event loop; long enough that crossing
  * into native code is negligible. Chunk boundaries never change the result: batches and optimizer state
  * are the same however the epoch is cut. */
-const CHUNK_TARGET_MS = 100;
+const CHUNK_TARGET_MS = 25;
 const MAX_CHUNK_ROWS = 65536;
 
 /** Batches for the next call, from the measured time per batch of the previous one. */
