@@ -1,6 +1,6 @@
 /**
  * The epoch policy of fit, written once for every backend. Per epoch: a seeded shuffle of the training
- * rows, then the batches in chunks of about 100 ms of work per Network.trainBatches call (an epoch
+ * rows, then the batches in chunks of about 25 ms of work per Network.trainBatches call (an epoch
  * crosses into native code a handful of times, the reference backend yields to the event loop between
  * chunks, and onBatchEnd and the progress bar still see every batch), then training metrics, validation
  * and the epoch callbacks.
