@@ -49,9 +49,14 @@ describe('import rules', () => {
     expect(fmt(from('backend/types.ts'))).toEqual([]);
   });
 
-  it('the reference backend imports only types, tensor, rng and itself', () => {
+  it('backend/spec.ts imports only the interface and tensor', () => {
+    expect(fmt(from('backend/spec.ts').filter((i) => i.target !== 'backend/types.js' && i.target !== 'tensor.js'))).toEqual([]);
+  });
+
+  it('the reference backend imports only types, the shared spec checks, tensor, rng and itself', () => {
     const ok = (t: string | null) =>
-      t !== null && (t.startsWith('backend/reference/') || t === 'backend/types.js' || t === 'tensor.js' || t.startsWith('rng/'));
+      t !== null &&
+      (t.startsWith('backend/reference/') || t === 'backend/types.js' || t === 'backend/spec.js' || t === 'tensor.js' || t.startsWith('rng/'));
     expect(fmt(from('backend/reference/').filter((i) => !ok(i.target)))).toEqual([]);
   });
 

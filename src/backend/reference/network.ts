@@ -8,14 +8,11 @@
 import type { ActivationName, LayerSpec, LayerStats, LossName, Network, NetworkSpec, OptimizerSpec } from '../types.js';
 import { describe } from '../../tensor.js';
 import { gemm, type FloatArray } from './gemm.js';
+import { checkInt, paramSizes, validateOptimizer, validateSpec } from '../spec.js';
 
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
-export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'leaky_relu', 'elu', 'selu', 'gelu', 'tanh', 'sigmoid', 'softmax'];
-export const LOSSES: readonly LossName[] = [
-  'mean_squared_error', 'mean_absolute_error', 'binary_crossentropy', 'categorical_crossentropy', 'sparse_categorical_crossentropy',
-];
-const OPTIMIZERS = ['sgd', 'rmsprop', 'adam', 'adamw'] as const;
+export { ACTIVATIONS, LOSSES } from '../spec.js';
 
 const SELU_LAMBDA = 1.0507009873554805;
 const SELU_ALPHA = 1.6732632423543772;
@@ -216,48 +213,6 @@ export interface ReferenceNetworkOptions {
   float64?: boolean;
 }
 
-function checkInt(v: unknown, what: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new RangeError(`${what}: expected an integer ≥ ${min}, got ${describe(v)}`);
-  }
-  return v;
-}
-
-/** Checks a network spec; the error says which field is wrong. */
-export function validateSpec(spec: NetworkSpec, what = 'createNetwork'): void {
-  if (!spec || !Array.isArray(spec.layers) || spec.layers.length === 0) {
-    throw new TypeError(`${what}: expected spec.layers to be a non-empty array, got ${describe(spec?.layers)}`);
-  }
-  spec.layers.forEach((l: LayerSpec, i) => {
-    checkInt(l.inputs, `${what}: layers[${i}].inputs`, 1);
-    checkInt(l.units, `${what}: layers[${i}].units`, 1);
-    if (i > 0 && l.inputs !== spec.layers[i - 1].units) {
-      throw new RangeError(`${what}: layers[${i}].inputs is ${l.inputs} but layer ${i - 1} has ${spec.layers[i - 1].units} units`);
-    }
-    if (!ACTIVATIONS.includes(l.activation)) {
-      throw new TypeError(`${what}: layers[${i}].activation must be one of ${ACTIVATIONS.join(', ')}; got ${describe(l.activation)}`);
-    }
-    if (typeof l.alpha !== 'number' || !Number.isFinite(l.alpha)) {
-      throw new TypeError(`${what}: layers[${i}].alpha must be a finite number, got ${describe(l.alpha)}`);
-    }
-    if (typeof l.useBias !== 'boolean') throw new TypeError(`${what}: layers[${i}].useBias must be a boolean, got ${describe(l.useBias)}`);
-  });
-  if (!LOSSES.includes(spec.loss)) throw new TypeError(`${what}: loss must be one of ${LOSSES.join(', ')}; got ${describe(spec.loss)}`);
-  validateOptimizer(spec.optimizer, what);
-}
-
-export function validateOptimizer(o: OptimizerSpec, what: string): void {
-  if (!o || !OPTIMIZERS.includes(o.kind)) {
-    throw new TypeError(`${what}: optimizer.kind must be one of ${OPTIMIZERS.join(', ')}; got ${describe(o?.kind)}`);
-  }
-  for (const k of ['learningRate', 'momentum', 'rho', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'clipNorm'] as const) {
-    if (typeof o[k] !== 'number' || !Number.isFinite(o[k]) || o[k] < 0) {
-      throw new RangeError(`${what}: optimizer.${k} must be a finite number ≥ 0, got ${describe(o[k])}`);
-    }
-  }
-  if (typeof o.nesterov !== 'boolean') throw new TypeError(`${what}: optimizer.nesterov must be a boolean, got ${describe(o.nesterov)}`);
-}
-
 export class ReferenceNetwork implements Network {
   readonly spec: NetworkSpec;
   private readonly F: FloatCtor;
@@ -289,7 +244,7 @@ export class ReferenceNetwork implements Network {
 
   /** Element count of each parameter, in getParams order. */
   private shapes(): number[] {
-    return this.spec.layers.flatMap((l) => (l.useBias ? [l.inputs * l.units, l.units] : [l.inputs * l.units]));
+    return paramSizes(this.spec);
   }
 
   private alive(what: string): void {
