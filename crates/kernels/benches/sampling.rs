@@ -41,9 +41,18 @@ fn main() {
         ("normal", Op::normal(0.0, 1.0).unwrap()),
         ("truncated", Op::truncated(0.0, 1.0, -2.0, 2.0).unwrap()),
     ];
+    // FANIN_BENCH_ISA / FANIN_BENCH_THREADS narrow the sweep (e.g. `avx2`, `1`) for quick A/B runs.
+    let isa_only = std::env::var("FANIN_BENCH_ISA").ok().and_then(|s| dispatch::Isa::parse(&s));
+    let threads_only: Option<usize> = std::env::var("FANIN_BENCH_THREADS").ok().and_then(|s| s.parse().ok());
     for threads in [1usize, 2] {
+        if threads_only.is_some_and(|t| t != threads) {
+            continue;
+        }
         let pool = Pool::new(threads);
         for isa in dispatch::available() {
+            if isa_only.is_some_and(|i| i != isa) {
+                continue;
+            }
             for (name, op) in &ops {
                 if only.as_deref().is_some_and(|o| o != *name && o != "fills") {
                     continue;
