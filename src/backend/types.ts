@@ -81,6 +81,14 @@ export interface LayerStats {
   distinctUnits: number;
 }
 
+/** Where setTrainingData found the first NaN or ±Infinity: the array, row, column and the value. */
+export interface NonFiniteValue {
+  array: 'x' | 'y';
+  row: number;
+  column: number;
+  value: number;
+}
+
 export interface Network {
   readonly spec: NetworkSpec;
   /** Outputs (rows × units of the last layer) after the final activation. Runs off the main thread. */
@@ -93,6 +101,23 @@ export interface Network {
    * call goes off-thread, so the caller may reuse its arrays at once.
    */
   trainBatches(x: Float32Array, y: Float32Array, rows: number, order: Uint32Array, batchSize: number): Promise<Float32Array>;
+  /**
+   * Hands a training set to the network for trainRows, replacing any earlier one: x has rows × inputs
+   * values, y rows × targetWidth (as for trainBatches). The network copies them in slices, letting the
+   * event loop run between slices, then scans the copy for NaN and ±Infinity (off the main thread when
+   * native). Resolves to the first non-finite value (x before y, in row-major order), after which the
+   * set is dropped, or to null once the set is ready. The caller must not change x or y before the
+   * promise settles. Nothing is trained, so no weight changes.
+   */
+  setTrainingData(x: Float32Array, y: Float32Array, rows: number): Promise<NonFiniteValue | null>;
+  /**
+   * trainBatches on the set of setTrainingData, whose rows the network gathers by `order` itself:
+   * batch k is rows order[k·batchSize .. (k+1)·batchSize). Same numbers as trainBatches on those
+   * rows, bit for bit. Rejects when no set is ready.
+   */
+  trainRows(order: Uint32Array, batchSize: number): Promise<Float32Array>;
+  /** Frees the set of setTrainingData (nothing happens when there is none). */
+  clearTrainingData(): void;
   /** Mean loss over rows and the outputs, without updating anything. Runs off the main thread. */
   evaluate(x: Float32Array, y: Float32Array, rows: number): Promise<{ loss: number; outputs: Float32Array }>;
   /** Mean loss and its gradients w.r.t. every parameter (same order as getParams). Synchronous. */
