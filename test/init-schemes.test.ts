@@ -8,6 +8,7 @@ import type { Backend } from '../src/backend/types.js';
 import { createReferenceBackend } from '../src/backend/reference/index.js';
 import { createNativeBackend } from '../src/backend/native/index.js';
 import { getInitializer, setBackend } from '../src/index.js';
+import { ORTHOGONAL_TOLERANCE } from '../src/rng/tolerance.js';
 import { ksCritical, ksStatistic, momentFailures, normalDist, truncatedNormalDist, uniformDist, type Dist } from './rng-stats.js';
 
 function has(b: Backend | null, probe: (b: Backend) => void): b is Backend {
@@ -183,7 +184,7 @@ describe.each(orthoBackends.map((b) => [b.name, b] as const))('orthogonal on %s'
         diff = Math.max(diff, Math.abs(w[r * cols + c] - want));
       }
     }
-    expect(diff).toBeLessThan(1e-5);
+    expect(diff).toBeLessThanOrEqual(ORTHOGONAL_TOLERANCE.maxAbs(rows, cols, gain));
   });
 
   it('entries of a 256 × 256 orthogonal matrix, scaled by 16, follow N(0, 1) closely', () => {

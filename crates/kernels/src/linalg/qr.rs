@@ -1,311 +1,39 @@
-//! Householder QR in f64 on column-major storage (each reflector and each column it touches is
-//! contiguous), and the orthogonal initializer of docs/SEMANTICS.md ("Orthogonal").
+//! Householder QR in f32 on column-major storage, blocked so that almost all of the work is SGEMM,
+//! and the orthogonal initializer of docs/SEMANTICS.md ("Orthogonal").
 //!
-//! Reflector j is H_j = I − τ_j v_j v_jᵀ with v_j[0] = 1 (LAPACK's dgeqrf convention): for the column
+//! Reflector j is H_j = I − τ_j v_j v_jᵀ with v_j[0] = 1 (LAPACK's sgeqrf convention): for the column
 //! x below the diagonal, α = −sign(x₀)‖x‖ (no cancellation in x₀ − α), v = x/(x₀ − α), τ = (α − x₀)/α,
 //! so H_j x = α e₁ and R[j][j] = α. Q's columns times sign(R[j][j]) make the unique QR factor with a
 //! positive diagonal, whatever the reflector convention: Haar-distributed Q (Mezzadri 2007).
+//!
+//! Blocking (Schreiber & Van Loan 1989, compact WY; Elmroth & Gustavson 2000, recursive panels):
+//! the reflectors of a panel of NB columns combine into H₀⋯H_{NB−1} = I − V·T·Vᵀ, and the rest of the
+//! matrix is updated at once by C ← Hᵀ C = C − V·(Tᵀ·(Vᵀ C)): three matrix products, run by the crate's
+//! packed SGEMM ([`crate::gemm::sgemm`]). A panel itself is factored recursively: its left half, the
+//! left half's block reflector applied to its right half (SGEMM again), the right half, and T of the
+//! whole panel from the two halves' T (T₁₂ = −T₁·(V₁ᵀV₂)·T₂). Only panels of at most NB_MIN columns
+//! are factored column by column. Q is formed the same way, panel by panel from the last one.
+//!
+//! Determinism: the SGEMM computes every element of a product by the same sequence of operations for
+//! any thread count (its k blocking depends on k alone, tasks own disjoint parts of C), and the
+//! column-by-column code runs on the calling thread in a fixed order, compiled for the baseline ISA.
+//! So a result depends on (seed, stream, shape, gain) and on the ISA of the SGEMM microkernel only.
 
-use crate::dispatch::{self, Isa};
+use crate::gemm::sgemm;
 use crate::pool::Pool;
 use crate::rng::fill::{fill_f32, Op};
 
-/// Columns per panel of the blocked factorization.
-const NB: usize = 32;
-/// Columns per pool task in the trailing updates.
-const COLS_PER_TASK: usize = 16;
-
-/// Column-major n × m matrix (n ≥ m) factored in place: R on and above the diagonal, the reflectors
-/// below it (v[0] = 1 implicit); returns τ (length m).
-///
-/// Blocked as LAPACK's dgeqrf (Schreiber & Van Loan 1989, compact WY): each panel of NB columns is
-/// factored column by column, its reflectors are combined into H = I − V·T·Vᵀ, and the rest of the
-/// matrix is updated at once by C ← Hᵀ C = C − V·Tᵀ·(Vᵀ C), which reads the matrix once per panel
-/// instead of once per column. Columns are independent in that update, so it runs on the pool in
-/// fixed groups of columns; every column's arithmetic is the same for any thread count.
-pub fn householder_qr(a: &mut [f64], n: usize, m: usize, pool: Option<&Pool>) -> Vec<f64> {
-    assert!(n >= m && a.len() == n * m, "householder_qr: expected n >= m and n·m values");
-    let mut tau = vec![0.0; m];
-    let mut j0 = 0;
-    while j0 < m {
-        let jb = NB.min(m - j0);
-        for j in j0..j0 + jb {
-            let (left, right) = a.split_at_mut((j + 1) * n);
-            let x = &mut left[j * n + j..];
-            let t = make_reflector(x);
-            tau[j] = t;
-            if t != 0.0 {
-                for k in 0..j0 + jb - j - 1 {
-                    apply_reflector(x, t, &mut right[k * n + j..(k + 1) * n]);
-                }
-            }
-        }
-        if j0 + jb < m {
-            let len = n - j0;
-            let v = panel_v(a, n, j0, jb);
-            let t = block_t(&v, len, jb, &tau[j0..j0 + jb]);
-            update_columns(a, n, j0, j0 + jb, m, &v, &t, jb, true, pool);
-        }
-        j0 += jb;
-    }
-    tau
-}
-
-/// The panel's reflectors as a dense (n − j0) × jb column-major matrix V (unit diagonal, zeros above).
-fn panel_v(a: &[f64], n: usize, j0: usize, jb: usize) -> Vec<f64> {
-    let len = n - j0;
-    let mut v = vec![0.0; len * jb];
-    for p in 0..jb {
-        let col = &mut v[p * len..(p + 1) * len];
-        col[p] = 1.0;
-        col[p + 1..].copy_from_slice(&a[(j0 + p) * n + j0 + p + 1..(j0 + p + 1) * n]);
-    }
-    v
-}
-
-/// T (jb × jb upper triangular, column-major) with H_0⋯H_{jb−1} = I − V·T·Vᵀ (LAPACK dlarft, forward).
-fn block_t(v: &[f64], len: usize, jb: usize, tau: &[f64]) -> Vec<f64> {
-    let mut t = vec![0.0; jb * jb];
-    let mut z = vec![0.0; jb];
-    for i in 0..jb {
-        t[i * jb + i] = tau[i];
-        if i == 0 || tau[i] == 0.0 {
-            continue;
-        }
-        let vi = &v[i * len..(i + 1) * len];
-        for (j, zj) in z.iter_mut().enumerate().take(i) {
-            *zj = -tau[i] * dot(&v[j * len..(j + 1) * len], vi);
-        }
-        for r in 0..i {
-            let mut s = 0.0;
-            for c in r..i {
-                s += t[c * jb + r] * z[c];
-            }
-            t[i * jb + r] = s;
-        }
-    }
-    t
-}
-
-struct SendPtr(*mut f64);
-// SAFETY: tasks update disjoint column ranges of the matrix the pointer addresses.
-unsafe impl Sync for SendPtr {}
-
-/// Columns c0..c1 of the column-major n-row matrix `a`, rows j0..n: C ← (I − V·op(T)·Vᵀ)·C with
-/// op(T) = Tᵀ when `trans` (applying Hᵀ, the factorization) or T (applying H, forming Q).
-#[allow(clippy::too_many_arguments)]
-fn update_columns(a: &mut [f64], n: usize, j0: usize, c0: usize, c1: usize, v: &[f64], t: &[f64], jb: usize, trans: bool, pool: Option<&Pool>) {
-    let len = n - j0;
-    let isa = dispatch::isa();
-    let tasks = (c1 - c0).div_ceil(COLS_PER_TASK);
-    let base = SendPtr(a.as_mut_ptr());
-    let base = &base;
-    let task = |i: usize| {
-        let lo = c0 + i * COLS_PER_TASK;
-        let hi = (lo + COLS_PER_TASK).min(c1);
-        let mut cols: Vec<&mut [f64]> = (lo..hi)
-            // SAFETY: column k's rows j0..n; tasks own disjoint column ranges inside `a`.
-            .map(|k| unsafe { std::slice::from_raw_parts_mut(base.0.add(k * n + j0), len) })
-            .collect();
-        match isa {
-            #[cfg(target_arch = "x86_64")]
-            Isa::Avx2 | Isa::Avx512 => {
-                // SAFETY: dispatch::isa() only reports ISAs the CPU has.
-                unsafe { apply_block_avx2(v, len, jb, t, trans, &mut cols) }
-            }
-            _ => apply_block(v, len, jb, t, trans, &mut cols),
-        }
-    };
-    match pool {
-        Some(p) if p.threads() > 1 && tasks > 1 => p.run(tasks, task),
-        _ => (0..tasks).for_each(task),
-    }
-}
-
-/// [`apply_block`] compiled for AVX2: the same loops, 4-wide instead of 2-wide. No FMA is enabled,
-/// so every product and sum rounds exactly as in the baseline build (results identical across ISAs).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn apply_block_avx2(v: &[f64], len: usize, jb: usize, t: &[f64], trans: bool, cols: &mut [&mut [f64]]) {
-    apply_block(v, len, jb, t, trans, cols)
-}
-
-/// C ← (I − V·op(T)·Vᵀ)·C for each column of `cols` (length len); columns are handled alike one by one
-/// in groups of four that share each V column while it is in L1.
-#[inline(always)]
-fn apply_block(v: &[f64], len: usize, jb: usize, t: &[f64], trans: bool, cols: &mut [&mut [f64]]) {
-    let mut w = [[0.0f64; 4]; NB];
-    let mut y = [0.0f64; NB];
-    for group in cols.chunks_mut(4) {
-        // W = Vᵀ C: one pass over V column p serves the dots with all four columns.
-        for p in 0..jb {
-            let vp = &v[p * len..(p + 1) * len];
-            w[p] = match group.len() {
-                4 => dots::<4>(vp, [&*group[0], &*group[1], &*group[2], &*group[3]]),
-                3 => pad(dots::<3>(vp, [&*group[0], &*group[1], &*group[2]])),
-                2 => pad(dots::<2>(vp, [&*group[0], &*group[1]])),
-                _ => pad(dots::<1>(vp, [&*group[0]])),
-            };
-        }
-        for k in 0..group.len() {
-            for (i, yi) in y.iter_mut().enumerate().take(jb) {
-                let mut s = 0.0;
-                if trans {
-                    for j in 0..=i {
-                        s += t[i * jb + j] * w[j][k];
-                    }
-                } else {
-                    for j in i..jb {
-                        s += t[j * jb + i] * w[j][k];
-                    }
-                }
-                *yi = s;
-            }
-            for p in 0..jb {
-                w[p][k] = y[p];
-            }
-        }
-        // C −= V W, four V columns per pass over each C column.
-        for (k, c) in group.iter_mut().enumerate() {
-            let mut p = 0;
-            while p + 4 <= jb {
-                let vs = [&v[p * len..(p + 1) * len], &v[(p + 1) * len..(p + 2) * len], &v[(p + 2) * len..(p + 3) * len], &v[(p + 3) * len..(p + 4) * len]];
-                let ws = [w[p][k], w[p + 1][k], w[p + 2][k], w[p + 3][k]];
-                for i in 0..len {
-                    c[i] -= (ws[0] * vs[0][i] + ws[1] * vs[1][i]) + (ws[2] * vs[2][i] + ws[3] * vs[3][i]);
-                }
-                p += 4;
-            }
-            while p < jb {
-                axpy(c, -w[p][k], &v[p * len..(p + 1) * len]);
-                p += 1;
-            }
-        }
-    }
-}
-
-fn pad<const K: usize>(x: [f64; K]) -> [f64; 4] {
-    let mut o = [0.0; 4];
-    o[..K].copy_from_slice(&x);
-    o
-}
-
-/// Dot products of `v` with K columns in one pass, 4 partial sums each, in a fixed order.
-#[inline(always)]
-fn dots<const K: usize>(v: &[f64], c: [&[f64]; K]) -> [f64; K] {
-    let len = v.len();
-    let mut acc = [[0.0f64; 4]; K];
-    let full = len / 4 * 4;
-    let mut i = 0;
-    while i < full {
-        let vv = [v[i], v[i + 1], v[i + 2], v[i + 3]];
-        for k in 0..K {
-            let ck = &c[k][i..i + 4];
-            for l in 0..4 {
-                acc[k][l] += vv[l] * ck[l];
-            }
-        }
-        i += 4;
-    }
-    let mut out = [0.0; K];
-    for k in 0..K {
-        let mut s = (acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3]);
-        for j in full..len {
-            s += v[j] * c[k][j];
-        }
-        out[k] = s;
-    }
-    out
-}
-
-#[inline(always)]
-fn axpy(c: &mut [f64], s: f64, v: &[f64]) {
-    for (ci, &vi) in c.iter_mut().zip(v) {
-        *ci += s * vi;
-    }
-}
-
-/// Turns x (length ≥ 1) into [α, v[1..]] and returns τ (0 when x is zero: no reflection, α = 0).
-fn make_reflector(x: &mut [f64]) -> f64 {
-    let norm = dot(x, x).sqrt();
-    if norm == 0.0 {
-        return 0.0;
-    }
-    let x0 = x[0];
-    let alpha = if x0 >= 0.0 { -norm } else { norm };
-    let scale = 1.0 / (x0 - alpha);
-    for xi in &mut x[1..] {
-        *xi *= scale;
-    }
-    x[0] = alpha;
-    (alpha - x0) / alpha
-}
-
-/// col ← (I − τ v vᵀ) col, with v = [1, stored[1..]].
-#[inline]
-fn apply_reflector(v: &[f64], tau: f64, col: &mut [f64]) {
-    let w = col[0] + dot(&v[1..], &col[1..]);
-    let s = tau * w;
-    col[0] -= s;
-    for (c, &vi) in col[1..].iter_mut().zip(&v[1..]) {
-        *c -= s * vi;
-    }
-}
-
-#[inline(always)]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    // Sixteen partial sums in a fixed order: independent vector accumulators hide the add latency,
-    // and the result does not depend on the ISA the loop is compiled for.
-    let mut s = [0.0f64; 16];
-    let ca = a.chunks_exact(16);
-    let cb = b.chunks_exact(16);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    for (x, y) in ca.zip(cb) {
-        for l in 0..16 {
-            s[l] += x[l] * y[l];
-        }
-    }
-    let mut t = 0.0;
-    for l in 0..4 {
-        t += (s[l] + s[l + 4]) + (s[l + 8] + s[l + 12]);
-    }
-    for (x, y) in ra.iter().zip(rb) {
-        t += x * y;
-    }
-    t
-}
-
-/// Q (n × m, column-major) of a factored matrix, columns times sign(R[j][j]).
-pub fn sign_corrected_q(qr: &[f64], tau: &[f64], n: usize, m: usize, pool: Option<&Pool>) -> Vec<f64> {
-    let mut q = vec![0.0; n * m];
-    for j in 0..m {
-        q[j * n + j] = 1.0;
-    }
-    // Q = H₀…H_{m−1}·[I; 0], applied backwards one panel at a time: the panel starting at j0 only
-    // changes rows ≥ j0 of columns ≥ j0.
-    let panels: Vec<usize> = (0..m).step_by(NB).collect();
-    for &j0 in panels.iter().rev() {
-        let jb = NB.min(m - j0);
-        let v = panel_v(qr, n, j0, jb);
-        let t = block_t(&v, n - j0, jb, &tau[j0..j0 + jb]);
-        update_columns(&mut q, n, j0, j0, m, &v, &t, jb, false, pool);
-    }
-    for j in 0..m {
-        if qr[j * n + j] < 0.0 {
-            for x in &mut q[j * n..(j + 1) * n] {
-                *x = -*x;
-            }
-        }
-    }
-    q
-}
+/// Columns per panel of the blocked factorization (the depth of the trailing-update products).
+const NB: usize = 64;
+/// Panels at most this wide are factored column by column.
+const NB_MIN: usize = 16;
 
 /// Why an orthogonal matrix could not be made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrthogonalError {
     /// The arguments are outside the domain of SEMANTICS.md.
     Invalid(String),
-    /// The f64 work matrices could not be allocated.
+    /// The work matrices could not be allocated.
     OutOfMemory(String),
 }
 
@@ -324,6 +52,236 @@ fn try_zeroed<T: Copy + Default>(len: usize, what: &str) -> Result<Vec<T>, Ortho
     })?;
     v.resize(len, T::default());
     Ok(v)
+}
+
+/// Column-major `C = α·op(A)·op(B) + β·C` (op(A) m × k, op(B) k × n) on the row-major SGEMM: a
+/// column-major matrix is its transpose in row-major order, and Cᵀ = op(B)ᵀ·op(A)ᵀ.
+#[allow(clippy::too_many_arguments)]
+fn gemm_cm(
+    pool: Option<&Pool>, ta: bool, tb: bool, m: usize, n: usize, k: usize, alpha: f32,
+    a: &[f32], lda: usize, b: &[f32], ldb: usize, beta: f32, c: &mut [f32], ldc: usize,
+) {
+    sgemm(pool, tb, ta, n, m, k, alpha, b, ldb, a, lda, beta, c, ldc);
+}
+
+/// The factored matrix: R on and above the diagonal of `a`, the reflectors below it (v[0] = 1
+/// implicit), their τ, and each NB-column panel's T (upper triangular, column-major, panel width
+/// as leading dimension) with H_{j0}⋯H_{j0+jb−1} = I − V·T·Vᵀ.
+pub struct Factors {
+    pub tau: Vec<f32>,
+    /// Panel starting at column j0 (a multiple of NB): its T at `t[j0·NB..]`.
+    pub t: Vec<f32>,
+}
+
+/// Column-major n × m matrix (n ≥ m, leading dimension n) factored in place.
+pub fn householder_qr(a: &mut [f32], n: usize, m: usize, pool: Option<&Pool>) -> Result<Factors, OrthogonalError> {
+    assert!(n >= m && a.len() == n * m, "householder_qr: expected n >= m and n·m values");
+    let mut tau = vec![0.0f32; m];
+    let mut t = try_zeroed::<f32>(m * NB.min(m.max(1)), "block reflector")?;
+    let mut vbuf = try_zeroed::<f32>(n * NB.min(m), "reflector")?;
+    let mut j0 = 0;
+    while j0 < m {
+        let jb = NB.min(m - j0);
+        let len = n - j0;
+        let (left, right) = a.split_at_mut((j0 + jb) * n);
+        let tp = &mut t[j0 * NB..j0 * NB + jb * jb];
+        panel_qr(&mut left[j0 * n + j0..], n, len, jb, &mut tau[j0..j0 + jb], tp, jb, &mut vbuf, pool);
+        if j0 + jb < m {
+            let v = &mut vbuf[..len * jb];
+            dense_v(&left[j0 * n + j0..], n, len, jb, v);
+            apply_block(pool, v, len, jb, tp, jb, true, &mut right[j0..], n, m - j0 - jb);
+        }
+        j0 += jb;
+    }
+    Ok(Factors { tau, t })
+}
+
+/// The reflectors of the len × w block at `a` (leading dimension ld) as a dense column-major
+/// len × w matrix (unit diagonal, zeros above).
+fn dense_v(a: &[f32], ld: usize, len: usize, w: usize, v: &mut [f32]) {
+    for p in 0..w {
+        let col = &mut v[p * len..(p + 1) * len];
+        col[..p].fill(0.0);
+        col[p] = 1.0;
+        col[p + 1..].copy_from_slice(&a[p * ld + p + 1..p * ld + len]);
+    }
+}
+
+/// C ← (I − V·op(T)·Vᵀ)·C for the len × nc block C at `c` (leading dimension ldc): op(T) = Tᵀ when
+/// `trans` (applying Hᵀ, the factorization), T otherwise (applying H, forming Q). V is dense len × w,
+/// T is w × w with leading dimension ldt.
+#[allow(clippy::too_many_arguments)]
+fn apply_block(pool: Option<&Pool>, v: &[f32], len: usize, w: usize, t: &[f32], ldt: usize, trans: bool, c: &mut [f32], ldc: usize, nc: usize) {
+    if nc == 0 || w == 0 {
+        return;
+    }
+    let mut w1 = vec![0.0f32; w * nc];
+    let mut w2 = vec![0.0f32; w * nc];
+    gemm_cm(pool, true, false, w, nc, len, 1.0, v, len, c, ldc, 0.0, &mut w1, w);
+    gemm_cm(pool, trans, false, w, nc, w, 1.0, t, ldt, &w1, w, 0.0, &mut w2, w);
+    gemm_cm(pool, false, false, len, nc, w, -1.0, v, len, &w2, w, 1.0, c, ldc);
+}
+
+/// Factors the len × w block at `a` (leading dimension ld, len ≥ w) in place, writes τ and T
+/// (w × w, leading dimension ldt; only its upper triangle is written, the rest must be zero).
+/// `scratch` holds at least len·w values.
+#[allow(clippy::too_many_arguments)]
+fn panel_qr(a: &mut [f32], ld: usize, len: usize, w: usize, tau: &mut [f32], t: &mut [f32], ldt: usize, scratch: &mut [f32], pool: Option<&Pool>) {
+    if w <= NB_MIN {
+        panel_qr_unblocked(a, ld, len, w, tau, t, ldt);
+        return;
+    }
+    let w1 = w / 2;
+    let w2 = w - w1;
+    let (left, right) = a.split_at_mut(w1 * ld);
+    panel_qr(left, ld, len, w1, &mut tau[..w1], t, ldt, scratch, pool);
+    let (v1, rest) = scratch.split_at_mut(len * w1);
+    dense_v(left, ld, len, w1, v1);
+    apply_block(pool, v1, len, w1, t, ldt, true, right, ld, w2);
+    let len2 = len - w1;
+    panel_qr(&mut right[w1..], ld, len2, w2, &mut tau[w1..], &mut t[w1 * ldt + w1..], ldt, rest, pool);
+    // T₁₂ = −T₁·(V₁ᵀV₂)·T₂, V₂ being zero in the first w1 rows.
+    let v2 = &mut rest[..len2 * w2];
+    dense_v(&right[w1..], ld, len2, w2, v2);
+    let mut s = vec![0.0f32; w1 * w2];
+    gemm_cm(pool, true, false, w1, w2, len2, 1.0, &v1[w1..], len, v2, len2, 0.0, &mut s, w1);
+    let mut p = vec![0.0f32; w1 * w2];
+    gemm_cm(pool, false, false, w1, w2, w1, 1.0, t, ldt, &s, w1, 0.0, &mut p, w1);
+    gemm_cm(pool, false, false, w1, w2, w2, -1.0, &p, w1, &t[w1 * ldt + w1..], ldt, 0.0, &mut s, w1);
+    for c in 0..w2 {
+        t[(w1 + c) * ldt..(w1 + c) * ldt + w1].copy_from_slice(&s[c * w1..(c + 1) * w1]);
+    }
+}
+
+/// Column by column (LAPACK sgeqr2 and slarft): each reflector is made and applied to the block's
+/// later columns, then T is built column by column, T[0..i][i] = −τ_i·T[0..i][0..i]·(V[:, 0..i]ᵀ v_i).
+fn panel_qr_unblocked(a: &mut [f32], ld: usize, len: usize, w: usize, tau: &mut [f32], t: &mut [f32], ldt: usize) {
+    for j in 0..w {
+        let (cur, later) = a.split_at_mut(((j + 1) * ld).min(a.len()));
+        let x = &mut cur[j * ld + j..j * ld + len];
+        let tj = make_reflector(x);
+        tau[j] = tj;
+        if tj != 0.0 {
+            for k in 0..w - j - 1 {
+                apply_reflector(x, tj, &mut later[k * ld + j..k * ld + len]);
+            }
+        }
+    }
+    let mut z = [0.0f32; NB_MIN];
+    for i in 0..w {
+        t[i * ldt + i] = tau[i];
+        if i == 0 || tau[i] == 0.0 {
+            continue;
+        }
+        // v_i is 1 at row i and a[i·ld + r] below; V[:, j] for j < i is a[j·ld + r] below row j.
+        let vi = &a[i * ld + i + 1..i * ld + len];
+        for (j, zj) in z.iter_mut().enumerate().take(i) {
+            let vj = &a[j * ld + i..j * ld + len];
+            *zj = -tau[i] * (vj[0] + dot(&vj[1..], vi));
+        }
+        for r in 0..i {
+            let mut s = 0.0f32;
+            for c in r..i {
+                s += t[c * ldt + r] * z[c];
+            }
+            t[i * ldt + r] = s;
+        }
+    }
+}
+
+/// Turns x (length ≥ 1) into [α, v[1..]] and returns τ (0 when x is zero: no reflection, α = 0).
+/// ‖x‖ is accumulated in f64, so it neither overflows nor underflows for any finite f32 column.
+fn make_reflector(x: &mut [f32]) -> f32 {
+    let norm2: f64 = x.iter().map(|&v| v as f64 * v as f64).sum();
+    if norm2 == 0.0 {
+        return 0.0;
+    }
+    let norm = norm2.sqrt();
+    let x0 = x[0] as f64;
+    let alpha = if x0 >= 0.0 { -norm } else { norm };
+    let scale = (1.0 / (x0 - alpha)) as f32;
+    for xi in &mut x[1..] {
+        *xi *= scale;
+    }
+    x[0] = alpha as f32;
+    ((alpha - x0) / alpha) as f32
+}
+
+/// col ← (I − τ v vᵀ) col, with v = [1, stored[1..]].
+#[inline]
+fn apply_reflector(v: &[f32], tau: f32, col: &mut [f32]) {
+    let w = col[0] + dot(&v[1..], &col[1..]);
+    let s = tau * w;
+    col[0] -= s;
+    for (c, &vi) in col[1..].iter_mut().zip(&v[1..]) {
+        *c -= s * vi;
+    }
+}
+
+#[inline(always)]
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    // Sixteen partial sums in a fixed order: independent vector accumulators hide the add latency,
+    // and the result does not depend on the ISA the loop is compiled for.
+    let mut s = [0.0f32; 16];
+    let ca = a.chunks_exact(16);
+    let cb = b.chunks_exact(16);
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for l in 0..16 {
+            s[l] += x[l] * y[l];
+        }
+    }
+    let mut t = 0.0;
+    for l in 0..4 {
+        t += (s[l] + s[l + 4]) + (s[l + 8] + s[l + 12]);
+    }
+    for (x, y) in ra.iter().zip(rb) {
+        t += x * y;
+    }
+    t
+}
+
+/// Q (n × m, column-major) of a factored matrix, columns times sign(R[j][j]) (sign(0) = 1).
+pub fn sign_corrected_q(qr: &[f32], f: &Factors, n: usize, m: usize, pool: Option<&Pool>) -> Result<Vec<f32>, OrthogonalError> {
+    let mut q = try_zeroed::<f32>(n * m, "Q")?;
+    for j in 0..m {
+        q[j * n + j] = 1.0;
+    }
+    let mut v = try_zeroed::<f32>(n * NB.min(m), "reflector")?;
+    // Q = H₀…H_{m−1}·[I; 0], applied backwards one panel at a time: the panel starting at j0 only
+    // changes rows ≥ j0 of columns ≥ j0.
+    let panels: Vec<usize> = (0..m).step_by(NB).collect();
+    for &j0 in panels.iter().rev() {
+        let jb = NB.min(m - j0);
+        let len = n - j0;
+        let v = &mut v[..len * jb];
+        dense_v(&qr[j0 * n + j0..], n, len, jb, v);
+        let t = &f.t[j0 * NB..j0 * NB + jb * jb];
+        apply_block(pool, v, len, jb, t, jb, false, &mut q[j0 * n + j0..], n, m - j0);
+    }
+    for j in 0..m {
+        if qr[j * n + j] < 0.0 {
+            for x in &mut q[j * n..(j + 1) * n] {
+                *x = -*x;
+            }
+        }
+    }
+    Ok(q)
+}
+
+/// The transpose of the row-major r × c matrix `src` into `dst` (row-major c × r), each element
+/// mapped through `f`, in 32 × 32 tiles so both sides stay in cache.
+fn transpose_map(src: &[f32], r: usize, c: usize, dst: &mut [f32], f: impl Fn(f32) -> f32) {
+    const B: usize = 32;
+    for i0 in (0..r).step_by(B) {
+        for j0 in (0..c).step_by(B) {
+            for i in i0..(i0 + B).min(r) {
+                for j in j0..(j0 + B).min(c) {
+                    dst[j * r + i] = f(src[i * c + j]);
+                }
+            }
+        }
+    }
 }
 
 /// The orthogonal initializer: rows × cols (row-major) into `out`, times `gain`, from the normal
@@ -353,26 +311,19 @@ pub fn orthogonal(
     let (n, m) = (rows.max(cols), rows.min(cols));
     let mut normals = try_zeroed::<f32>(size, "normal")?;
     fill_f32(&mut normals, seed, stream, 0, &Op::normal(0.0, 1.0).expect("N(0, 1) is in the domain"), pool);
-    let mut a = try_zeroed::<f64>(size, "QR work")?;
+    let mut a = try_zeroed::<f32>(size, "QR work")?;
     // Row-major n × m normals into column-major storage.
-    for r in 0..n {
-        for c in 0..m {
-            a[c * n + r] = normals[r * m + c] as f64;
-        }
-    }
+    transpose_map(&normals, n, m, &mut a, |x| x);
     drop(normals);
-    let tau = householder_qr(&mut a, n, m, pool);
-    let q = sign_corrected_q(&a, &tau, n, m, pool);
+    let f = householder_qr(&mut a, n, m, pool)?;
+    let q = sign_corrected_q(&a, &f, n, m, pool)?;
+    let scale = |x: f32| (x as f64 * gain) as f32;
     if rows >= cols {
-        for r in 0..n {
-            for c in 0..m {
-                out[r * m + c] = (q[c * n + r] * gain) as f32;
-            }
-        }
+        // Q's column-major storage is Qᵀ row-major (m × n).
+        transpose_map(&q, m, n, out, scale);
     } else {
-        // Qᵀ (m × n row-major) is Q's column-major storage read row by row.
         for (o, &x) in out.iter_mut().zip(&q) {
-            *o = (x * gain) as f32;
+            *o = scale(x);
         }
     }
     Ok(())
