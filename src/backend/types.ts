@@ -144,16 +144,16 @@ export interface Backend {
   /** One Philox4x32-10 block (known-answer tests): counter (4 words), key (2 words) → 4 words. */
   philox(counter: Uint32Array, key: Uint32Array): Uint32Array;
   /** Raw Philox words: out[i] = word i of the stream (block i>>2, word i&3), starting at element `offset`. */
-  fillBits(out: Uint32Array, seed: bigint, stream: number, offset: number): void;
+  fillBits(out: Uint32Array, seed: bigint, stream: number, offset: number | bigint): void;
   /** U[lo, hi): out[i] = lo + (hi − lo)·u_i with u_i = (w_i >>> 8)·2⁻²⁴, in float32 arithmetic (no FMA). */
-  fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset?: number): void;
+  fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset?: number | bigint): void;
   /** N(mean, std²) by the inverse CDF of each element's uniform. */
-  fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset?: number): void;
+  fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset?: number | bigint): void;
   /**
    * N(mean, std²) truncated to [mean + lower·std, mean + upper·std] (bounds in units of std, lower < upper,
    * clamped to ±6), exact by the inverse CDF, no rejection. Keras' TruncatedNormal is lower = −2, upper = 2.
    */
-  fillTruncatedNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset?: number): void;
+  fillTruncatedNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset?: number | bigint): void;
   /**
    * Orthogonal matrix rows × cols (row-major) times gain: Householder QR of a standard-normal
    * max(rows,cols) × min(rows,cols) matrix drawn with fillNormal(seed, stream), Q sign-corrected by
