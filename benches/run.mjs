@@ -3,8 +3,9 @@
 // Runs every benchmark with fanin and its peers side by side (see docs/BENCHMARKS.md), prints medians
 // with min–max, and writes benches/results/latest.json and latest.md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printResults } from './lib/harness.mjs';
 import { loadFanin, loadTfjs } from './lib/peers.mjs';
@@ -27,13 +28,33 @@ function parseArgs(argv) {
     else if (k === '--reps') a.reps = Number(val());
     else if (k === '--out') a.out = val();
     else if (k === '--help' || k === '-h') {
-      console.log('npm run bench [-- --quick] [--only sgemm,sampling,training,boundary] [--reps N] [--out NAME]');
+      console.log('npm run bench [-- --quick] [--only sgemm,sampling,training,boundary] [--reps N] [--out NAME|PATH]');
       process.exit(0);
     } else throw new Error(`unknown argument ${argv[i]}`);
   }
   for (const w of a.only) if (!WORKLOADS[w]) throw new Error(`--only: unknown workload ${w} (know ${Object.keys(WORKLOADS).join(', ')})`);
   if (a.reps !== undefined && !(Number.isInteger(a.reps) && a.reps >= 1)) throw new Error('--reps: expected an integer ≥ 1');
+  a.outBase = outBase(a.out);
   return a;
+}
+
+/**
+ * Where `--out` writes, without the .json/.md extension: a bare NAME goes to benches/results/NAME, anything with a
+ * directory part (relative to the working directory, or absolute) is taken as a path. Checked before the run so a
+ * bad path fails in a second, not after the whole bench.
+ */
+function outBase(out) {
+  if (typeof out !== 'string' || out === '' || out.endsWith('/')) throw new Error(`--out: expected a NAME or a file path without extension, got ${JSON.stringify(out)}`);
+  const base = out.includes('/') || path.isAbsolute(out)
+    ? path.resolve(out.replace(/\.(json|md)$/, ''))
+    : path.join(fileURLToPath(new URL('./results/', import.meta.url)), out);
+  try {
+    mkdirSync(path.dirname(base), { recursive: true });
+    accessSync(path.dirname(base), constants.W_OK);
+  } catch (e) {
+    throw new Error(`--out: cannot write into ${path.dirname(base)} (${e.code ?? e.message})`);
+  }
+  return base;
 }
 
 function cpuInfo() {
@@ -155,11 +176,9 @@ async function main() {
   notes.push(`Total time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 
   const run = { date, command, quick: args.quick, protocol, machine, groups, notes };
-  const dir = fileURLToPath(new URL('./results/', import.meta.url));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}${args.out}.json`, JSON.stringify(run, null, 1) + '\n');
-  writeFileSync(`${dir}${args.out}.md`, markdown(run));
-  console.log(`\nwrote benches/results/${args.out}.json and ${args.out}.md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  writeFileSync(`${args.outBase}.json`, JSON.stringify(run, null, 1) + '\n');
+  writeFileSync(`${args.outBase}.md`, markdown(run));
+  console.log(`\nwrote ${args.outBase}.json and .md in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 main().catch((e) => {

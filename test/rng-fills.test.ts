@@ -128,27 +128,78 @@ describe.each(backends.map((b) => [b.name, b] as const))('random fills on %s', (
     expect(Array.from(out)).toEqual(Array(9).fill(-3));
   });
 
-  it('rejects bad arguments with TypeError / RangeError', () => {
-    const out = new Float32Array(4);
-    expect(() => backend.fillUniform(out, -1n, 0, 0, 1)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1n << 64n, 0, 0, 1)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1 as unknown as bigint, 0, 0, 1)).toThrow(TypeError);
-    expect(() => backend.fillUniform(out, 1n, -1, 0, 1)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1n, 2 ** 32, 0, 1)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1n, 0.5, 0, 1)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1n, 0, 1, 0)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1n, 0, NaN, 1)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1n, 0, 0, 1, -1)).toThrow(RangeError);
-    expect(() => backend.fillUniform(out, 1n, 0, 0, 1, 1.5)).toThrow(RangeError);
-    expect(() => backend.fillUniform(new Float64Array(4) as unknown as Float32Array, 1n, 0, 0, 1)).toThrow(TypeError);
-    expect(() => backend.fillNormal(out, 1n, 0, 0, -1)).toThrow(RangeError);
-    expect(() => backend.fillNormal(out, 1n, 0, Infinity, 1)).toThrow(RangeError);
-    expect(() => backend.fillNormal(out, 1n, 0, 0, 1e38)).toThrow(RangeError);
-    expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 2, -2)).toThrow(RangeError);
-    expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 1, 1)).toThrow(RangeError);
-    expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, NaN, 1)).toThrow(RangeError);
-    expect(() => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 7, 9)).toThrow(RangeError);
-    expect(() => backend.fillBits(new Float32Array(4) as unknown as Uint32Array, 1n, 0, 0)).toThrow(TypeError);
+  it('a bigint offset addresses the whole stream: equal to the number offset below 2^53, block formula up to 2^64', () => {
+    const seed = 0x0123456789abcdefn;
+    const stream = 11;
+    for (const k of [0, 1, 3, 4099, 4 * 2 ** 32 - 2]) {
+      const byNumber = new Uint32Array(13);
+      const byBigint = new Uint32Array(13);
+      backend.fillBits(byNumber, seed, stream, k);
+      backend.fillBits(byBigint, seed, stream, BigInt(k));
+      expect(byBigint).toEqual(byNumber);
+    }
+    const block = new Uint32Array(4);
+    for (const offset of [2n ** 53n + 1n, 2n ** 64n - 4n * 2n ** 32n - 5n, 2n ** 64n - 11n]) {
+      const out = new Uint32Array(11);
+      backend.fillBits(out, seed, stream, offset);
+      for (let i = 0; i < out.length; i++) {
+        const j = offset + BigInt(i);
+        const b = j >> 2n;
+        philoxBlock(Number(b & 0xffffffffn), Number(b >> 32n), stream, 0, 0x89abcdef, 0x01234567, block);
+        expect(out[i]).toBe(block[Number(j & 3n)]);
+      }
+      const u = new Float32Array(11);
+      const uAgain = new Float32Array(11);
+      backend.fillUniform(u, seed, stream, 0, 1, offset);
+      backend.fillUniform(uAgain.subarray(0, 10), seed, stream, 0, 1, offset + 1n);
+      expect(uAgain.subarray(0, 10)).toEqual(u.subarray(1));
+    }
+  });
+
+  // Both backends check arguments with src/rng/checks.ts: same error types and messages.
+  const out = new Float32Array(10);
+  const u32 = new Uint32Array(10);
+  const badCalls: [string, () => void, ErrorConstructor, RegExp][] = [
+    ['seed as number', () => backend.fillUniform(out, 1 as unknown as bigint, 0, 0, 1), TypeError, /seed to be a bigint/],
+    ['negative seed', () => backend.fillNormal(out, -1n, 0, 0, 1), RangeError, /seed in \[0, 2\^64\)/],
+    ['seed 2^64', () => backend.fillBits(u32, 1n << 64n, 0, 0), RangeError, /seed in \[0, 2\^64\)/],
+    ['stream -1', () => backend.fillNormal(out, 1n, -1, 0, 1), RangeError, /stream to be an integer in \[0, 2\^32\)/],
+    ['stream 2^32', () => backend.fillNormal(out, 1n, 2 ** 32, 0, 1), RangeError, /stream to be an integer/],
+    ['stream 0.5', () => backend.fillNormal(out, 1n, 0.5, 0, 1), RangeError, /stream to be an integer/],
+    ['stream NaN', () => backend.fillNormal(out, 1n, NaN, 0, 1), RangeError, /stream/],
+    ['stream string', () => backend.fillNormal(out, 1n, '1' as unknown as number, 0, 1), TypeError, /stream to be an integer/],
+    ['offset -1', () => backend.fillNormal(out, 1n, 0, 0, 1, -1), RangeError, /offset/],
+    ['offset 0.5', () => backend.fillNormal(out, 1n, 0, 0, 1, 0.5), RangeError, /offset/],
+    ['offset 2^53', () => backend.fillNormal(out, 1n, 0, 0, 1, 2 ** 53), RangeError, /2\^53 − 1 \(a bigint reaches further\)/],
+    ['offset -1n', () => backend.fillBits(u32, 1n, 0, -1n), RangeError, /offset ≥ 0/],
+    ['offset past 2^64', () => backend.fillBits(u32, 1n, 0, (1n << 64n) - 5n), RangeError, /exceeds 2\^64/],
+    ['offset string', () => backend.fillBits(u32, 1n, 0, '3' as unknown as number), TypeError, /offset/],
+    ['out Float64Array', () => backend.fillNormal(new Float64Array(4) as unknown as Float32Array, 1n, 0, 0, 1), TypeError, /Float32Array/],
+    ['out Float32Array for bits', () => backend.fillBits(out as unknown as Uint32Array, 1n, 0, 0), TypeError, /Uint32Array/],
+    ['NaN mean', () => backend.fillNormal(out, 1n, 0, NaN, 1), RangeError, /mean to be finite/],
+    ['infinite mean', () => backend.fillNormal(out, 1n, 0, Infinity, 1), RangeError, /mean to be finite/],
+    ['negative std', () => backend.fillNormal(out, 1n, 0, 0, -0.1), RangeError, /std ≥ 0/],
+    ['infinite std', () => backend.fillTruncatedNormal(out, 1n, 0, 0, Infinity, -2, 2), RangeError, /finite/],
+    ['overflowing std', () => backend.fillNormal(out, 1n, 0, 0, 1e38), RangeError, /float32 range/],
+    ['string mean', () => backend.fillNormal(out, 1n, 0, '0' as unknown as number, 1), TypeError, /mean to be a finite number/],
+    ['lo > hi', () => backend.fillUniform(out, 1n, 0, 1, 0), RangeError, /lo ≤ hi/],
+    ['NaN hi', () => backend.fillUniform(out, 1n, 0, 0, NaN), RangeError, /hi to be finite/],
+    ['NaN lo', () => backend.fillUniform(out, 1n, 0, NaN, 1), RangeError, /lo to be finite/],
+    ['hi − lo overflows', () => backend.fillUniform(out, 1n, 0, -3e38, 3e38), RangeError, /overflows float32/],
+    ['lower > upper', () => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 2, -2), RangeError, /lower < upper/],
+    ['lower = upper', () => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 1, 1), RangeError, /lower < upper/],
+    ['NaN lower', () => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, NaN, 1), RangeError, /lower to be a number, got NaN/],
+    ['interval beyond 6 std', () => backend.fillTruncatedNormal(out, 1n, 0, 0, 1, 7, 9), RangeError, /beyond ±6/],
+  ];
+  it.each(badCalls)('rejects %s with a clear error', (_name, call, type, message) => {
+    expect(call).toThrow(type);
+    expect(call).toThrow(message);
+  });
+
+  it('leaves the output untouched when it throws', () => {
+    const o = new Float32Array(4).fill(7);
+    expect(() => backend.fillNormal(o, 1n, 0, 0, -1)).toThrow(RangeError);
+    expect(Array.from(o)).toEqual([7, 7, 7, 7]);
   });
 
   it.skipIf(!implementsOrthogonal(backend))('orthogonal rejects bad arguments with TypeError / RangeError', () => {
@@ -159,6 +210,8 @@ describe.each(backends.map((b) => [b.name, b] as const))('random fills on %s', (
     expect(() => backend.orthogonal(out, 2, 2, 1n, 0, NaN)).toThrow(RangeError);
     expect(() => backend.orthogonal(out, 2, 2, -1n, 0, 1)).toThrow(RangeError);
     expect(() => backend.orthogonal(new Float64Array(4) as unknown as Float32Array, 2, 2, 1n, 0, 1)).toThrow(TypeError);
+    expect(() => backend.orthogonal(new Float32Array(0), 2 ** 16, 2 ** 16, 1n, 0, 1)).toThrow(/more than 2147483647 elements/);
+    expect(() => backend.orthogonal(out, 2, 2, 1n, 0, 1e39)).toThrow(/gain to be finite in float32/);
   });
 });
 

@@ -12,6 +12,18 @@ export const LOSSES: readonly LossName[] = [
 const OPTIMIZERS: readonly OptimizerSpec['kind'][] = ['sgd', 'rmsprop', 'adam', 'adamw'];
 const HYPER = ['learningRate', 'momentum', 'rho', 'beta1', 'beta2', 'epsilon', 'weightDecay', 'clipNorm'] as const;
 
+/**
+ * Values (x and y together) a network copies per slice of setTrainingData: about 1 MB, a fraction of a
+ * millisecond, so that handing over a large training set never holds the event loop for long.
+ */
+export const TRAINING_SLICE_VALUES = 1 << 18;
+
+/** The error of trainRows without a ready training set (both backends). */
+export const NO_TRAINING_SET = 'Network.trainRows: no training set is ready; call setTrainingData and await it first';
+
+/** Lets timers and I/O run between the slices of setTrainingData. */
+export const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function checkInt(v: unknown, what: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
     throw new RangeError(`${what}: expected an integer ≥ ${min}, got ${describe(v)}`);

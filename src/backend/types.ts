@@ -81,6 +81,14 @@ export interface LayerStats {
   distinctUnits: number;
 }
 
+/** Where setTrainingData found the first NaN or ±Infinity: the array, row, column and the value. */
+export interface NonFiniteValue {
+  array: 'x' | 'y';
+  row: number;
+  column: number;
+  value: number;
+}
+
 export interface Network {
   readonly spec: NetworkSpec;
   /** Outputs (rows × units of the last layer) after the final activation. Runs off the main thread. */
@@ -93,6 +101,23 @@ export interface Network {
    * call goes off-thread, so the caller may reuse its arrays at once.
    */
   trainBatches(x: Float32Array, y: Float32Array, rows: number, order: Uint32Array, batchSize: number): Promise<Float32Array>;
+  /**
+   * Hands a training set to the network for trainRows, replacing any earlier one: x has rows × inputs
+   * values, y rows × targetWidth (as for trainBatches). The network copies them in slices, letting the
+   * event loop run between slices, then scans the copy for NaN and ±Infinity (off the main thread when
+   * native). Resolves to the first non-finite value (x before y, in row-major order), after which the
+   * set is dropped, or to null once the set is ready. The caller must not change x or y before the
+   * promise settles. Nothing is trained, so no weight changes.
+   */
+  setTrainingData(x: Float32Array, y: Float32Array, rows: number): Promise<NonFiniteValue | null>;
+  /**
+   * trainBatches on the set of setTrainingData, whose rows the network gathers by `order` itself:
+   * batch k is rows order[k·batchSize .. (k+1)·batchSize). Same numbers as trainBatches on those
+   * rows, bit for bit. Rejects when no set is ready.
+   */
+  trainRows(order: Uint32Array, batchSize: number): Promise<Float32Array>;
+  /** Frees the set of setTrainingData (nothing happens when there is none). */
+  clearTrainingData(): void;
   /** Mean loss over rows and the outputs, without updating anything. Runs off the main thread. */
   evaluate(x: Float32Array, y: Float32Array, rows: number): Promise<{ loss: number; outputs: Float32Array }>;
   /** Mean loss and its gradients w.r.t. every parameter (same order as getParams). Synchronous. */
@@ -119,16 +144,16 @@ export interface Backend {
   /** One Philox4x32-10 block (known-answer tests): counter (4 words), key (2 words) → 4 words. */
   philox(counter: Uint32Array, key: Uint32Array): Uint32Array;
   /** Raw Philox words: out[i] = word i of the stream (block i>>2, word i&3), starting at element `offset`. */
-  fillBits(out: Uint32Array, seed: bigint, stream: number, offset: number): void;
+  fillBits(out: Uint32Array, seed: bigint, stream: number, offset: number | bigint): void;
   /** U[lo, hi): out[i] = lo + (hi − lo)·u_i with u_i = (w_i >>> 8)·2⁻²⁴, in float32 arithmetic (no FMA). */
-  fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset?: number): void;
+  fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset?: number | bigint): void;
   /** N(mean, std²) by the inverse CDF of each element's uniform. */
-  fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset?: number): void;
+  fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset?: number | bigint): void;
   /**
    * N(mean, std²) truncated to [mean + lower·std, mean + upper·std] (bounds in units of std, lower < upper,
    * clamped to ±6), exact by the inverse CDF, no rejection. Keras' TruncatedNormal is lower = −2, upper = 2.
    */
-  fillTruncatedNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset?: number): void;
+  fillTruncatedNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset?: number | bigint): void;
   /**
    * Orthogonal matrix rows × cols (row-major) times gain: Householder QR of a standard-normal
    * max(rows,cols) × min(rows,cols) matrix drawn with fillNormal(seed, stream), Q sign-corrected by

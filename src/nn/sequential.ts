@@ -12,8 +12,8 @@ import type { LossName, Network, NetworkSpec } from '../backend/types.js';
 import { getBackend } from '../backend/select.js';
 import { Tensor, describe } from '../tensor.js';
 import type { Callback, CallbackModel, Logs } from '../train/callbacks.js';
-import { type InputData, type Matrix, sliceRows, toInputs, toTargets } from '../train/data.js';
-import { EVAL_CHUNK_ROWS, type NetworkRunner, evaluateLogs, fitLoop, yieldToEventLoop } from '../train/fit.js';
+import { type InputData, type Matrix, checkFiniteSliced, sliceRows, toInputs, toTargets } from '../train/data.js';
+import { type NetworkRunner, evalChunkRows, evaluateLogs, fitLoop, yieldToEventLoop } from '../train/fit.js';
 import type { History } from '../train/history.js';
 import { type Metric, resolveMetrics } from '../train/metrics.js';
 import { type Optimizer, optimizers } from '../train/optimizers.js';
@@ -247,16 +247,20 @@ export class Sequential implements CallbackModel {
     });
 
     const units = this.layers.at(-1)!.units;
-    let xm = toInputs(x, 'fit: x', this.inputs());
+    // x's NaN / ±Infinity scan happens in fitLoop (the network's setTrainingData, and in slices for the
+    // validation rows), so that a large x does not hold the event loop; it still precedes any training.
+    let xm = toInputs(x, 'fit: x', this.inputs(), false);
     let ym = toTargets(y, 'fit: y', loss, units, xm.rows);
     if (xm.rows !== ym.rows) throw new RangeError(`fit: x has ${xm.rows} rows but y has ${ym.rows}; they must match`);
     let validation: { x: Matrix; y: Matrix } | null = null;
+    const names = { x: 'fit: x', y: 'fit: y', validationX: 'fit: x', validationFirstRow: 0 };
     if (validationSplit > 0) {
       const split = Math.floor(xm.rows * (1 - validationSplit));
       if (split < 1 || split >= xm.rows) {
         throw new RangeError(`fit: validationSplit ${validationSplit} of ${xm.rows} rows leaves ${split} for training and ${xm.rows - split} for validation; both need at least one`);
       }
       validation = { x: sliceRows(xm, split, xm.rows), y: sliceRows(ym, split, ym.rows) };
+      names.validationFirstRow = split;
       xm = sliceRows(xm, 0, split);
       ym = sliceRows(ym, 0, split);
     } else if (validationData !== undefined) {
@@ -266,7 +270,8 @@ export class Sequential implements CallbackModel {
           ? [validationData.x, validationData.y]
           : [undefined, undefined];
       if (vx === undefined || vy === undefined) throw new TypeError(`fit: validationData must be [x, y] or { x, y }, got ${describe(validationData)}`);
-      const vxm = toInputs(vx, 'fit: validationData x', this.inputs());
+      const vxm = toInputs(vx, 'fit: validationData x', this.inputs(), false);
+      names.validationX = 'fit: validationData x';
       const v = { x: vxm, y: toTargets(vy, 'fit: validationData y', loss, units, vxm.rows) };
       if (v.x.rows !== v.y.rows) throw new RangeError(`fit: validationData x has ${v.x.rows} rows but y has ${v.y.rows}`);
       validation = v;
@@ -276,10 +281,12 @@ export class Sequential implements CallbackModel {
     try {
       if (this.lsuvPending) {
         this.lsuvPending = false;
+        // LSUV sets weights from x: x must be known finite first.
+        await checkFiniteSliced(xm, 'fit: x');
         await applyLsuvInitializers(this.network, this.layers.map((l) => l.kernelInitializer), xm.data, xm.rows);
       }
       return await fitLoop({
-        run: this.run, model: this, seed: this.seed, x: xm, y: ym, validation, units, metrics,
+        run: this.run, model: this, seed: this.seed, x: xm, y: ym, validation, names, units, metrics,
         epochs, batchSize, shuffle, callbacks: cbs, verbose,
       });
     } finally {
@@ -293,17 +300,20 @@ export class Sequential implements CallbackModel {
     checkKeys(options, ['batchSize', 'verbose'], 'evaluate');
     if (options.batchSize !== undefined) positiveInt(options.batchSize, 'evaluate: batchSize');
     const units = this.layers.at(-1)!.units;
-    const xm = toInputs(x, 'evaluate: x', this.inputs());
+    const xm = toInputs(x, 'evaluate: x', this.inputs(), false);
     const ym = toTargets(y, 'evaluate: y', loss, units, xm.rows);
     if (xm.rows !== ym.rows) throw new RangeError(`evaluate: x has ${xm.rows} rows but y has ${ym.rows}; they must match`);
+    await checkFiniteSliced(xm, 'evaluate: x');
     return evaluateLogs(this.run, xm, ym, units, metrics);
   }
 
   /** The outputs for x, as a Tensor [rows, units]. */
   async predict(x: InputData, options: EvaluateOptions = {}): Promise<Tensor> {
     checkKeys(options, ['batchSize', 'verbose'], 'predict');
-    const chunk = options.batchSize === undefined ? EVAL_CHUNK_ROWS : positiveInt(options.batchSize, 'predict: batchSize');
-    const xm = toInputs(x, 'predict: x', this.inputs());
+    const given = options.batchSize === undefined ? undefined : positiveInt(options.batchSize, 'predict: batchSize');
+    const xm = toInputs(x, 'predict: x', this.inputs(), false);
+    await checkFiniteSliced(xm, 'predict: x');
+    const chunk = given ?? evalChunkRows(xm.cols);
     const units = this.layers.at(-1)!.units;
     const out = new Float32Array(xm.rows * units);
     for (let from = 0; from < xm.rows; from += chunk) {

@@ -20,10 +20,21 @@ export function checkStream(stream: unknown, where: string): asserts stream is n
   }
 }
 
-export function checkOffset(offset: unknown, length: number, where: string): asserts offset is number {
-  if (typeof offset !== 'number') throw new TypeError(`${where}: expected offset to be a non-negative integer, got ${describe(offset)}`);
+/**
+ * A stream position: a number (safe integer, offset + length ≤ 2⁵³ − 1) or a bigint for the rest
+ * of the stream (offset + length ≤ 2⁶⁴, the element index space of docs/SEMANTICS.md).
+ */
+export function checkOffset(offset: unknown, length: number, where: string): asserts offset is number | bigint {
+  if (typeof offset === 'bigint') {
+    if (offset < 0n) throw new RangeError(`${where}: expected offset ≥ 0, got ${offset}n`);
+    if (offset + BigInt(length) > TWO_POW_64) {
+      throw new RangeError(`${where}: offset ${offset} + length ${length} exceeds 2^64 elements of the stream`);
+    }
+    return;
+  }
+  if (typeof offset !== 'number') throw new TypeError(`${where}: expected offset to be a non-negative integer or a bigint, got ${describe(offset)}`);
   if (!Number.isInteger(offset) || offset < 0 || offset + length > Number.MAX_SAFE_INTEGER) {
-    throw new RangeError(`${where}: expected offset to be an integer with 0 ≤ offset and offset + length ≤ 2^53 − 1, got ${offset}`);
+    throw new RangeError(`${where}: expected offset to be an integer with 0 ≤ offset and offset + length ≤ 2^53 − 1 (a bigint reaches further), got ${offset}`);
   }
 }
 
@@ -77,4 +88,25 @@ export function checkMatrixDims(rows: unknown, cols: unknown, where: string): vo
   if ((rows as number) * (cols as number) > MAX_TENSOR_SIZE) {
     throw new RangeError(`${where}: ${rows} × ${cols} has more than ${MAX_TENSOR_SIZE} elements`);
   }
+}
+
+/** The output array, seed, stream and offset of a fill (every fill takes these four). */
+export function checkFillTarget(
+  out: unknown, ctor: typeof Float32Array | typeof Uint32Array, seed: unknown, stream: unknown, offset: unknown, where: string,
+): void {
+  checkOut(out, ctor as typeof Float32Array, where);
+  checkSeed(seed, where);
+  checkStream(stream, where);
+  checkOffset(offset, (out as Float32Array).length, where);
+}
+
+export function checkOrthogonalArgs(out: unknown, rows: unknown, cols: unknown, seed: unknown, stream: unknown, gain: unknown): void {
+  const where = 'orthogonal';
+  checkOut(out, Float32Array, where);
+  checkMatrixDims(rows, cols, where);
+  const size = (rows as number) * (cols as number);
+  if (out.length !== size) throw new RangeError(`${where}: expected out to hold ${rows} × ${cols} = ${size} values, got ${out.length}`);
+  checkSeed(seed, where);
+  checkStream(stream, where);
+  checkFiniteF32(gain, 'gain', where);
 }

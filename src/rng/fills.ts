@@ -15,17 +15,46 @@ const TWO_POW_M24 = 2 ** -24;
 /** Largest |y| the generator produces: (2²⁴ − 1)·2⁻²⁴. */
 const Y_MAX = 1 - TWO_POW_M24;
 
+/**
+ * A position in a stream: element index, as a number below 2⁵³ or a bigint below 2⁶⁴ (the stream's
+ * full length: 2⁶⁴ blocks would be 2⁶⁶ words, but the counter the spec defines addresses elements
+ * by a 64-bit index).
+ */
+export type StreamOffset = number | bigint;
+
+const TWO_POW_64 = 1n << 64n;
+
+/** offset + start, in the type of `offset` (bigint arithmetic only when the caller chose bigint). */
+function advance(offset: StreamOffset, start: number): StreamOffset {
+  return typeof offset === 'bigint' ? offset + BigInt(start) : offset + start;
+}
+
 /** out[i] = w_{i+offset}: word (i + offset) & 3 of block (i + offset) >> 2, block counter (b mod 2³², ⌊b/2³²⌋, stream, 0). */
-export function fillBits(out: Uint32Array, seed: bigint, stream: number, offset = 0): void {
+export function fillBits(out: Uint32Array, seed: bigint, stream: number, offset: StreamOffset = 0): void {
   const [k0, k1] = seedToKey(seed);
   const block = new Uint32Array(4);
+  // The first block split into its two counter words, and the element's phase within it; blocks
+  // after it follow with a carry from the low word into the high one (numbers stay exact: < 2³³).
+  let lo0: number, hi0: number, phase: number;
+  if (typeof offset === 'bigint') {
+    const b = (offset % TWO_POW_64) >> 2n;
+    lo0 = Number(b & 0xffffffffn);
+    hi0 = Number(b >> 32n);
+    phase = Number(offset & 3n);
+  } else {
+    const b = Math.floor(offset / 4);
+    lo0 = b % TWO_POW_32;
+    hi0 = Math.floor(b / TWO_POW_32);
+    phase = offset % 4;
+  }
   let cached = -1;
   for (let i = 0; i < out.length; i++) {
-    const j = i + offset;
-    const b = Math.floor(j / 4);
-    if (b !== cached) {
-      philoxBlock(b % TWO_POW_32, Math.floor(b / TWO_POW_32), stream, 0, k0, k1, block);
-      cached = b;
+    const j = i + phase;
+    const k = Math.floor(j / 4);
+    if (k !== cached) {
+      const lo = lo0 + k;
+      philoxBlock(lo % TWO_POW_32, (hi0 + Math.floor(lo / TWO_POW_32)) % TWO_POW_32, stream, 0, k0, k1, block);
+      cached = k;
     }
     out[i] = block[j % 4];
   }
@@ -34,11 +63,11 @@ export function fillBits(out: Uint32Array, seed: bigint, stream: number, offset 
 const CHUNK = 4096;
 
 /** Runs `transform(words, start)` over consecutive chunks of the stream's words for out[start …]. */
-function inChunks(length: number, seed: bigint, stream: number, offset: number, transform: (words: Uint32Array, start: number) => void): void {
+function inChunks(length: number, seed: bigint, stream: number, offset: StreamOffset, transform: (words: Uint32Array, start: number) => void): void {
   const words = new Uint32Array(Math.min(CHUNK, length));
   for (let start = 0; start < length; start += CHUNK) {
     const view = length - start < words.length ? words.subarray(0, length - start) : words;
-    fillBits(view, seed, stream, offset + start);
+    fillBits(view, seed, stream, advance(offset, start));
     transform(view, start);
   }
 }
@@ -47,7 +76,7 @@ function inChunks(length: number, seed: bigint, stream: number, offset: number, 
  * U[lo, hi): u = (w >>> 8)·2⁻²⁴ (24 random bits, exact in f32), out = f32(lo) + f32(f32(hi) − f32(lo))·u,
  * each operation rounded to f32, no FMA.
  */
-export function fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset = 0): void {
+export function fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset: StreamOffset = 0): void {
   const lo32 = f(lo);
   const d = f(f(hi) - lo32);
   inChunks(out.length, seed, stream, offset, (words, start) => {
@@ -186,7 +215,7 @@ export function truncation(mean: number, std: number, lower: number, upper: numb
   return { m: f((cb + ca) / 2), h: f((cb - ca) / 2), a: f32AtOrAbove(mean + lo * std), b: f32AtOrBelow(mean + hi * std) };
 }
 
-function fillInverseCdf(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, trunc: Truncation | null, offset: number): void {
+function fillInverseCdf(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, trunc: Truncation | null, offset: StreamOffset): void {
   const mean32 = f(mean);
   const s = f(f(std) * f(Math.SQRT2));
   inChunks(out.length, seed, stream, offset, (words, start) => {
@@ -210,7 +239,7 @@ function fillInverseCdf(out: Float32Array, seed: bigint, stream: number, mean: n
 }
 
 /** N(mean, std²): out = f32(mean) + f32(f32(std)·f32(√2))·erf⁻¹(y). */
-export function fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset = 0): void {
+export function fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset: StreamOffset = 0): void {
   fillInverseCdf(out, seed, stream, mean, std, null, offset);
 }
 
@@ -220,7 +249,7 @@ export function fillNormal(out: Float32Array, seed: bigint, stream: number, mean
  * inside the bounds.
  */
 export function fillTruncatedNormal(
-  out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset = 0,
+  out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset: StreamOffset = 0,
 ): void {
   fillInverseCdf(out, seed, stream, mean, std, truncation(mean, std, lower, upper), offset);
 }

@@ -29,8 +29,35 @@ function isTypedArray(v: unknown): v is Float32Array | Float64Array | Int32Array
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
 
-/** Converts `value` to a matrix; `width` is the expected width when `value` carries no shape. */
-export function toMatrix(value: unknown, what: string, width: number): Matrix {
+/** The error for a NaN or ±Infinity at (row, column) of the data called `what`. */
+export function nonFiniteError(what: string, row: number, column: number, value: number): RangeError {
+  return new RangeError(`${what}: value at row ${row}, column ${column} is ${value}; inputs must be finite float32 numbers`);
+}
+
+/** Values scanned between two yields to the event loop by checkFiniteSliced (about a millisecond). */
+const FINITE_SLICE = 1 << 18;
+
+/**
+ * toMatrix's finiteness check for a matrix converted with `checkFinite: false`, in slices with the
+ * event loop free between them; rows are numbered from `firstRow` in the message.
+ */
+export async function checkFiniteSliced(m: Matrix, what: string, firstRow = 0): Promise<void> {
+  const { data, cols } = m;
+  for (let from = 0; from < data.length; from += FINITE_SLICE) {
+    if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const to = Math.min(data.length, from + FINITE_SLICE);
+    for (let i = from; i < to; i++) {
+      if (!Number.isFinite(data[i])) throw nonFiniteError(what, firstRow + Math.floor(i / cols), i % cols, data[i]);
+    }
+  }
+}
+
+/**
+ * Converts `value` to a matrix; `width` is the expected width when `value` carries no shape. With
+ * `checkFinite` false the scan for NaN / ±Infinity is left to the caller (checkFiniteSliced, or a
+ * network's setTrainingData), so that a large input does not hold the event loop in one piece.
+ */
+export function toMatrix(value: unknown, what: string, width: number, checkFinite = true): Matrix {
   let data: Float32Array;
   let rows: number;
   let cols: number;
@@ -77,17 +104,17 @@ export function toMatrix(value: unknown, what: string, width: number): Matrix {
     throw new TypeError(`${what}: expected a Tensor, { data, shape }, number[][] or a Float32Array, got ${describe(value)}`);
   }
   if (rows === 0 || cols === 0) throw new RangeError(`${what}: the data is empty (${rows} rows of ${cols} values)`);
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new RangeError(`${what}: value at row ${Math.floor(i / cols)}, column ${i % cols} is ${data[i]}; inputs must be finite float32 numbers`);
+  if (checkFinite) {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) throw nonFiniteError(what, Math.floor(i / cols), i % cols, data[i]);
     }
   }
   return { data, rows, cols };
 }
 
-/** Converts inputs and checks their width against the model's input features. */
-export function toInputs(value: unknown, what: string, inputs: number): Matrix {
-  const m = toMatrix(value, what, inputs);
+/** Converts inputs and checks their width against the model's input features (and finiteness unless told not to). */
+export function toInputs(value: unknown, what: string, inputs: number, checkFinite = true): Matrix {
+  const m = toMatrix(value, what, inputs, checkFinite);
   if (m.cols !== inputs) throw new RangeError(`${what}: the model takes ${inputs} input features per row, got ${m.cols}`);
   return m;
 }

@@ -1,14 +1,17 @@
 /**
- * The epoch policy of fit, written once for every backend. Per epoch: a seeded shuffle of the training
- * rows, then the batches in chunks of about 25 ms of work per Network.trainBatches call (an epoch
- * crosses into native code a handful of times, the reference backend yields to the event loop between
- * chunks, and onBatchEnd and the progress bar still see every batch), then training metrics, validation
- * and the epoch callbacks.
+ * The epoch policy of fit, written once for every backend. The training set is handed to the network
+ * once per fit (Network.setTrainingData, which also finds NaN / ±Infinity in it before any weight
+ * changes). Per epoch: a seeded shuffle of the row indices, then the batches in chunks of about 25 ms
+ * of work per Network.trainRows call, which carries only the chunk's indices (an epoch crosses into
+ * native code a handful of times, the reference backend yields to the event loop between chunks, and
+ * onBatchEnd and the progress bar still see every batch), then training metrics, validation and the
+ * epoch callbacks. Every step on the main thread is either short or cut into slices with yields between
+ * them, so timers and I/O keep running while a native backend trains.
  */
 import type { Network } from '../backend/types.js';
 import { philoxBlock, seedToKey } from '../rng/philox.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
-import type { Matrix } from './data.js';
+import { type Matrix, checkFiniteSliced, nonFiniteError } from './data.js';
 import { History } from './history.js';
 import type { Metric } from './metrics.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -19,23 +22,46 @@ export const SHUFFLE_STREAM = 0xffffffff;
 /** Lets timers and I/O run between chunks (the reference backend computes on the main thread). */
 export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * The row order of `epoch`: Fisher–Yates driven by Philox words of (seed, SHUFFLE_STREAM), block index
- * epoch·2³² + i. Each swap index takes 53 random bits, so its bias is below n/2⁵³.
- */
-export function shuffleOrder(n: number, seed: bigint, epoch: number): Uint32Array {
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const [k0, k1] = seedToKey(seed);
-  const words = new Uint32Array(4);
-  let block = 0;
-  for (let i = n - 1; i > 0; i--, block++) {
-    philoxBlock(block, epoch, SHUFFLE_STREAM, 0, k0, k1, words);
+/** Fisher–Yates swaps done between two yields by shuffleOrderSliced (about a millisecond of work). */
+const SHUFFLE_SLICE = 8192;
+
+/** Swaps of Fisher–Yates for i = hi, hi − 1, …, lo + 1 (block index n − 1 − i). */
+function shuffleSwaps(order: Uint32Array, key: [number, number], epoch: number, hi: number, lo: number, words: Uint32Array): void {
+  const n = order.length;
+  for (let i = hi; i > lo; i--) {
+    philoxBlock(n - 1 - i, epoch, SHUFFLE_STREAM, 0, key[0], key[1], words);
     const u = (words[0] * 2 ** 21 + (words[1] >>> 11)) / 2 ** 53;
     const j = Math.floor(u * (i + 1));
     const t = order[i];
     order[i] = order[j];
     order[j] = t;
+  }
+}
+
+function identityOrder(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/**
+ * The row order of `epoch`: Fisher–Yates driven by Philox words of (seed, SHUFFLE_STREAM), block index
+ * epoch·2³² + i. Each swap index takes 53 random bits, so its bias is below n/2⁵³.
+ */
+export function shuffleOrder(n: number, seed: bigint, epoch: number): Uint32Array {
+  const order = identityOrder(n);
+  shuffleSwaps(order, seedToKey(seed), epoch, n - 1, 0, new Uint32Array(4));
+  return order;
+}
+
+/** shuffleOrder (the same permutation), in slices with the event loop free between them. */
+export async function shuffleOrderSliced(n: number, seed: bigint, epoch: number): Promise<Uint32Array> {
+  const order = identityOrder(n);
+  const key = seedToKey(seed);
+  const words = new Uint32Array(4);
+  for (let hi = n - 1; hi > 0; hi -= SHUFFLE_SLICE) {
+    if (hi < n - 1) await yieldToEventLoop();
+    shuffleSwaps(order, key, epoch, hi, Math.max(0, hi - SHUFFLE_SLICE), words);
   }
   return order;
 }
@@ -43,15 +69,26 @@ export function shuffleOrder(n: number, seed: bigint, epoch: number): Uint32Arra
 /** Serializes calls into one network: a native network runs one task at a time. */
 export type NetworkRunner = <T>(fn: (net: Network) => Promise<T>) => Promise<T>;
 
-/** Rows per evaluate / predict call, so that huge inputs do not need huge workspaces at once. */
+/** Most rows per evaluate / predict call, so that huge inputs do not need huge workspaces at once. */
 export const EVAL_CHUNK_ROWS = 8192;
+/**
+ * Input values per evaluate / predict call: the native backend copies a call's inputs on the main
+ * thread, and a megabyte takes a fraction of a millisecond.
+ */
+export const EVAL_CHUNK_VALUES = 1 << 18;
 
-/** Mean loss and metrics of the network on (x, y), in chunks of EVAL_CHUNK_ROWS rows. */
+/** Rows per evaluate / predict call for rows of `cols` inputs. */
+export function evalChunkRows(cols: number): number {
+  return Math.max(1, Math.min(EVAL_CHUNK_ROWS, Math.floor(EVAL_CHUNK_VALUES / cols)));
+}
+
+/** Mean loss and metrics of the network on (x, y), in chunks of evalChunkRows rows. */
 export async function evaluateLogs(run: NetworkRunner, x: Matrix, y: Matrix, units: number, metrics: Metric[], prefix = ''): Promise<Logs> {
   const outputs = new Float32Array(x.rows * units);
+  const chunk = evalChunkRows(x.cols);
   let lossSum = 0;
-  for (let from = 0; from < x.rows; from += EVAL_CHUNK_ROWS) {
-    const rows = Math.min(EVAL_CHUNK_ROWS, x.rows - from);
+  for (let from = 0; from < x.rows; from += chunk) {
+    const rows = Math.min(chunk, x.rows - from);
     const r = await run((net) =>
       net.evaluate(x.data.subarray(from * x.cols, (from + rows) * x.cols), y.data.subarray(from * y.cols, (from + rows) * y.cols), rows),
     );
@@ -72,6 +109,12 @@ export interface FitPlan {
   x: Matrix;
   y: Matrix;
   validation: { x: Matrix; y: Matrix } | null;
+  /**
+   * Names of x, y and the validation x in error messages, and the row of its data the validation x
+   * starts at (the split point for validationSplit): x and the validation x arrive unchecked for
+   * NaN / ±Infinity (toMatrix with checkFinite false), fitLoop checks them before training.
+   */
+  names: { x: string; y: string; validationX: string; validationFirstRow: number };
   units: number;
   metrics: Metric[];
   epochs: number;
@@ -82,7 +125,7 @@ export interface FitPlan {
   out?: ProgressSink;
 }
 
-/** Wall time one trainBatches call aims at: short enough for a fluid progress bar and, on the reference
+/** Wall time one trainRows call aims at: short enough for a fluid progress bar and, on the reference
  * backend (which computes on the main thread), for a responsive event loop; long enough that crossing
  * into native code is negligible. Chunk boundaries never change the result: batches and optimizer state
  * are the same however the epoch is cut. */
@@ -102,6 +145,24 @@ export async function fitLoop(p: FitPlan): Promise<History> {
   const steps = Math.ceil(n / batchSize);
   const history = new History();
   history.params = { epochs: p.epochs, steps, verbose: p.verbose, batchSize, samples: n };
+  // The whole training set goes to the network once; a non-finite value stops fit before any weight
+  // changes or any callback runs, as toMatrix's own check would.
+  const bad = await p.run((net) => net.setTrainingData(x.data, y.data, n));
+  if (bad) throw nonFiniteError(bad.array === 'x' ? p.names.x : p.names.y, bad.row, bad.column, bad.value);
+  try {
+    if (p.validation) await checkFiniteSliced(p.validation.x, p.names.validationX, p.names.validationFirstRow);
+    return await epochs(p, history);
+  } finally {
+    // Frees the network's copy. It cannot fail on a live network; if it did, the set would only
+    // linger until the next fit or dispose, so it must not hide the error that ended the fit.
+    await p.run(async (net) => net.clearTrainingData()).catch(() => undefined);
+  }
+}
+
+async function epochs(p: FitPlan, history: History): Promise<History> {
+  const { x, y, batchSize } = p;
+  const n = x.rows;
+  const steps = Math.ceil(n / batchSize);
   const all: Callback[] = [history, ...p.callbacks];
   const progress = new Progress(p.verbose, p.epochs, steps, p.out);
   const call = async (hook: keyof Callback, ...args: unknown[]) => {
@@ -113,32 +174,20 @@ export async function fitLoop(p: FitPlan): Promise<History> {
   let lastLogs: Logs = {};
   // The first call of a fit runs one batch, to measure the pace.
   let chunk = 1;
+  const identity = p.shuffle ? null : identityOrder(n);
   for (let epoch = 0; epoch < p.epochs && !p.model.stopTraining; epoch++) {
     await call('onEpochBegin', epoch, {});
     progress.epochBegin(epoch);
-    const order = p.shuffle ? shuffleOrder(n, p.seed, epoch) : null;
+    const order = identity ?? (await shuffleOrderSliced(n, p.seed, epoch));
     let lossSum = 0;
     let seen = 0;
     for (let b0 = 0; b0 < steps && !p.model.stopTraining; ) {
       const from = b0 * batchSize;
       const rows = Math.min(n, (b0 + chunk) * batchSize) - from;
       const batches = Math.ceil(rows / batchSize);
-      // Gather the chunk's rows in shuffled order, so each call copies only its own rows.
-      let xc = x.data.subarray(from * x.cols, (from + rows) * x.cols);
-      let yc = y.data.subarray(from * y.cols, (from + rows) * y.cols);
-      if (order) {
-        xc = new Float32Array(rows * x.cols);
-        yc = new Float32Array(rows * y.cols);
-        for (let r = 0; r < rows; r++) {
-          const src = order[from + r];
-          xc.set(x.data.subarray(src * x.cols, (src + 1) * x.cols), r * x.cols);
-          yc.set(y.data.subarray(src * y.cols, (src + 1) * y.cols), r * y.cols);
-        }
-      }
-      const identity = new Uint32Array(rows);
-      for (let r = 0; r < rows; r++) identity[r] = r;
       const started = performance.now();
-      const losses = await p.run((net) => net.trainBatches(xc, yc, rows, identity, batchSize));
+      // Only the chunk's row indices cross over: the network gathers the rows from its copy of the set.
+      const losses = await p.run((net) => net.trainRows(order.subarray(from, from + rows), batchSize));
       chunk = nextChunk((performance.now() - started) / losses.length, batchSize);
       for (let k = 0; k < losses.length; k++) {
         const batch = b0 + k;

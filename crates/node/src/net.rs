@@ -2,12 +2,15 @@
 //! trainBatches / predict / evaluate run as napi AsyncTasks on libuv's pool (their inputs copied
 //! into Rust-owned Vecs first, the compute guarded by catch_unwind); the rest are synchronous.
 //! A call made while an async call is still running gets an error at once (no waiting, no race).
+//! A fit hands its training set over once: `writeTrainingData` copies row slices synchronously (each
+//! short, the caller yields between them), `scanTrainingData` checks finiteness off the JS thread, and
+//! `trainRows` tasks gather their batches from that copy by index.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use fanin_kernels::nn::{self, Activation, LayerSpec, Loss, Network, NetworkSpec, NnError, OptimizerKind, OptimizerSpec};
+use fanin_kernels::nn::{self, Activation, LayerSpec, Loss, Network, NetworkSpec, NnError, NonFinite, OptimizerKind, OptimizerSpec, TrainingSet};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -61,6 +64,16 @@ pub struct JsLayerStats {
 pub struct JsEvaluation {
     pub loss: f64,
     pub outputs: Float32Array,
+}
+
+/// The first non-finite value of a training set (scanTrainingData).
+#[napi(object, object_from_js = false)]
+pub struct JsNonFinite {
+    #[napi(ts_type = "'x' | 'y'")]
+    pub array: String,
+    pub row: f64,
+    pub column: f64,
+    pub value: f64,
 }
 
 #[napi(object, object_from_js = false)]
@@ -126,12 +139,33 @@ fn nn_error(what: &str, e: NnError) -> Error {
 }
 
 type Shared = Arc<Mutex<Option<Network>>>;
+/// The training set of the running fit (None before the first write and after clearTrainingData).
+type SharedSet = Arc<Mutex<Option<TrainingSet>>>;
 
 #[napi]
 pub struct NativeNetwork {
     net: Shared,
+    data: SharedSet,
     /// Set while an async call is in flight (from its creation on the JS thread to its `finally`).
     busy: Arc<AtomicBool>,
+}
+
+fn panic_error(what: &str, p: Box<dyn std::any::Any + Send>) -> Error {
+    let msg = p
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
+    Error::new(Status::GenericFailure, format!("NativeNetwork.{what}: internal error: {msg}"))
+}
+
+/// Runs `f` on the training set, turning a poisoned lock, a missing set and panics into errors.
+fn with_set<T>(data: &SharedSet, what: &str, f: impl FnOnce(&mut Option<TrainingSet>) -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mut guard = data.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }))
+    .unwrap_or_else(|p| Err(panic_error(what, p)))
 }
 
 /// Runs `f` on the network, turning a poisoned lock, a disposed network and panics into errors.
@@ -143,36 +177,33 @@ fn with_net<T>(net: &Shared, what: &str, f: impl FnOnce(&mut Network) -> std::re
             Some(n) => f(n).map_err(|e| nn_error(what, e)),
         }
     }));
-    r.unwrap_or_else(|p| {
-        let msg = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "unknown panic".into());
-        Err(Error::new(Status::GenericFailure, format!("NativeNetwork.{what}: internal error: {msg}")))
-    })
+    r.unwrap_or_else(|p| Err(panic_error(what, p)))
 }
 
 pub enum Job {
     Train { x: Vec<f32>, y: Vec<f32>, rows: usize, order: Vec<u32>, batch_size: usize },
     Predict { x: Vec<f32>, rows: usize },
     Evaluate { x: Vec<f32>, y: Vec<f32>, rows: usize },
+    Scan,
+    TrainRows { order: Vec<u32>, batch_size: usize },
 }
 
 pub enum JobOutput {
     Floats(Vec<f32>),
     Evaluation(f64, Vec<f32>),
+    Scan(Option<NonFinite>),
 }
 
 pub struct NetTask {
     net: Shared,
+    data: SharedSet,
     busy: Arc<AtomicBool>,
     job: Option<Job>,
 }
 
 impl Task for NetTask {
     type Output = JobOutput;
-    type JsValue = Either<Float32Array, JsEvaluation>;
+    type JsValue = Either4<Float32Array, JsEvaluation, JsNonFinite, Null>;
 
     fn compute(&mut self) -> Result<JobOutput> {
         let job = self.job.take().ok_or_else(|| Error::from_reason("NativeNetwork: task ran twice"))?;
@@ -185,13 +216,37 @@ impl Task for NetTask {
             Job::Evaluate { x, y, rows } => with_net(&self.net, "evaluate", |n| {
                 n.evaluate(Some(&p), &x, &y, rows).map(|(l, o)| JobOutput::Evaluation(l, o))
             }),
+            Job::Scan => with_set(&self.data, "scanTrainingData", |set| {
+                let s = set.as_mut().ok_or_else(|| invalid("NativeNetwork.scanTrainingData: no training data has been written".into()))?;
+                let found = s.scan().map_err(|e| invalid(format!("NativeNetwork.scanTrainingData: {e}")))?;
+                // A set with a bad value is of no use: free it at once.
+                if found.is_some() {
+                    *set = None;
+                }
+                Ok(JobOutput::Scan(found))
+            }),
+            // Lock order: network, then training set (the only place holding both).
+            Job::TrainRows { order, batch_size } => with_net(&self.net, "trainRows", |n| {
+                let guard = self.data.lock().unwrap_or_else(|e| e.into_inner());
+                match guard.as_ref() {
+                    None => Err(NnError::Invalid("trainRows: no training data has been set".into())),
+                    Some(set) => n.train_rows(Some(&p), set, &order, batch_size).map(JobOutput::Floats),
+                }
+            }),
         }
     }
 
     fn resolve(&mut self, _env: Env, output: JobOutput) -> Result<Self::JsValue> {
         Ok(match output {
-            JobOutput::Floats(v) => Either::A(Float32Array::new(v)),
-            JobOutput::Evaluation(loss, o) => Either::B(JsEvaluation { loss, outputs: Float32Array::new(o) }),
+            JobOutput::Floats(v) => Either4::A(Float32Array::new(v)),
+            JobOutput::Evaluation(loss, o) => Either4::B(JsEvaluation { loss, outputs: Float32Array::new(o) }),
+            JobOutput::Scan(None) => Either4::D(Null),
+            JobOutput::Scan(Some(f)) => Either4::C(JsNonFinite {
+                array: if f.in_y { "y" } else { "x" }.into(),
+                row: f.row as f64,
+                column: f.column as f64,
+                value: f.value as f64,
+            }),
         })
     }
 
@@ -217,7 +272,7 @@ impl NativeNetwork {
         let spec = spec_from_js(&spec)?;
         let slices: Vec<&[f32]> = params.iter().map(|p| &p[..]).collect();
         let net = Network::new(spec, &slices).map_err(|e| nn_error("constructor", e))?;
-        Ok(NativeNetwork { net: Arc::new(Mutex::new(Some(net))), busy: Arc::new(AtomicBool::new(false)) })
+        Ok(NativeNetwork { net: Arc::new(Mutex::new(Some(net))), data: Arc::new(Mutex::new(None)), busy: Arc::new(AtomicBool::new(false)) })
     }
 
     fn idle(&self, what: &str) -> Result<()> {
@@ -237,7 +292,7 @@ impl NativeNetwork {
                 format!("NativeNetwork.{what}: another call (trainBatches, predict or evaluate) is still running on this network; await it first"),
             ));
         }
-        Ok(AsyncTask::new(NetTask { net: Arc::clone(&self.net), busy: Arc::clone(&self.busy), job: Some(job) }))
+        Ok(AsyncTask::new(NetTask { net: Arc::clone(&self.net), data: Arc::clone(&self.data), busy: Arc::clone(&self.busy), job: Some(job) }))
     }
 
     /// Trains on consecutive batches of `order`; resolves to each batch's mean loss.
@@ -249,6 +304,55 @@ impl NativeNetwork {
             return Err(invalid("NativeNetwork.trainBatches: batchSize must be ≥ 1, got 0".into()));
         }
         self.start("trainBatches", Job::Train { x: x.to_vec(), y: y.to_vec(), rows, order: order.to_vec(), batch_size })
+    }
+
+    /// Copies rows [from, from + x.length / inputs) of a training set of `rows` rows. Writing row 0
+    /// starts a new set (replacing any earlier one); later slices must follow in order. Synchronous: the
+    /// caller keeps slices small and yields between them.
+    #[napi]
+    pub fn write_training_data(&self, x: Float32Array, y: Float32Array, from: f64, rows: f64) -> Result<()> {
+        self.idle("writeTrainingData")?;
+        let rows = rows_arg(rows, "writeTrainingData")?;
+        let from = dim(from, "NativeNetwork.writeTrainingData: from")?;
+        let (inputs, tw) = with_net(&self.net, "writeTrainingData", |n| Ok((n.spec().input_units(), n.spec().target_width())))?;
+        with_set(&self.data, "writeTrainingData", |set| {
+            if from == 0 {
+                *set = None;
+                *set = Some(TrainingSet::new(rows, inputs, tw).map_err(|e| invalid(format!("NativeNetwork.writeTrainingData: {e}")))?);
+            }
+            let s = set.as_mut().ok_or_else(|| invalid("NativeNetwork.writeTrainingData: the first slice must start at row 0".into()))?;
+            if s.rows() != rows {
+                return Err(invalid(format!("NativeNetwork.writeTrainingData: the set being written has {} rows, got rows = {rows}", s.rows())));
+            }
+            s.write(from, &x, &y).map_err(|e| invalid(format!("NativeNetwork.writeTrainingData: {e}")))
+        })
+    }
+
+    /// Once every row is written: resolves to the first non-finite value (x before y, row-major) and
+    /// drops the set, or to null and makes the set ready for trainRows. Runs off the JS thread.
+    #[napi(ts_return_type = "Promise<{ array: 'x' | 'y'; row: number; column: number; value: number } | null>")]
+    pub fn scan_training_data(&self) -> Result<AsyncTask<NetTask>> {
+        self.start("scanTrainingData", Job::Scan)
+    }
+
+    /// trainBatches on the written and scanned training set: the batches' rows are gathered by `order`.
+    #[napi(ts_return_type = "Promise<Float32Array>")]
+    pub fn train_rows(&self, order: Uint32Array, batch_size: f64) -> Result<AsyncTask<NetTask>> {
+        let batch_size = dim(batch_size, "NativeNetwork.trainRows: batchSize")?;
+        if batch_size == 0 {
+            return Err(invalid("NativeNetwork.trainRows: batchSize must be ≥ 1, got 0".into()));
+        }
+        self.start("trainRows", Job::TrainRows { order: order.to_vec(), batch_size })
+    }
+
+    /// Frees the training set.
+    #[napi]
+    pub fn clear_training_data(&self) -> Result<()> {
+        self.idle("clearTrainingData")?;
+        with_set(&self.data, "clearTrainingData", |set| {
+            *set = None;
+            Ok(())
+        })
     }
 
     /// Outputs after the final activation; resolves to a Float32Array (rows × output units).
@@ -330,6 +434,7 @@ impl NativeNetwork {
     #[napi]
     pub fn dispose(&self) -> Result<()> {
         self.idle("dispose")?;
+        *self.data.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let mut g = self.net.lock().unwrap_or_else(|e| e.into_inner());
         *g = None;
         Ok(())

@@ -3,13 +3,15 @@
  * Network interface of types.ts. Arguments are checked here (TypeError / RangeError) and again in
  * Rust; Rust's own argument errors surface as RangeError too. trainBatches / predict / evaluate run
  * off the JS thread; their inputs are copied by the binding before the promise is returned.
+ * setTrainingData copies a whole training set into Rust memory in slices (yielding between them) and
+ * scans it off the JS thread; trainRows then sends only row indices.
  * trainBatches stops after the first batch whose loss is not finite (docs/SEMANTICS.md): the losses it
  * returns end with that one, and the caller (fit) names the epoch and batch.
  */
-import type { LayerStats, Network, NetworkSpec, OptimizerSpec } from '../types.js';
+import type { LayerStats, Network, NetworkSpec, NonFiniteValue, OptimizerSpec } from '../types.js';
 import type { RawBinding } from './load.js';
 import { describe } from '../../tensor.js';
-import { checkInt, paramSizes, validateOptimizer as checkOptimizer, validateSpec as checkSpec } from '../spec.js';
+import { NO_TRAINING_SET, TRAINING_SLICE_VALUES, checkInt, paramSizes, yieldNow, validateOptimizer as checkOptimizer, validateSpec as checkSpec } from '../spec.js';
 
 function checkParams(spec: NetworkSpec, params: Float32Array[], what: string): void {
   const sizes = paramSizes(spec);
@@ -51,6 +53,7 @@ class NativeNetworkAdapter implements Network {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private raw: any;
   private disposed = false;
+  private trainingSetReady = false;
 
   constructor(binding: RawBinding, spec: NetworkSpec, params: Float32Array[]) {
     checkSpec(spec, 'createNetwork');
@@ -95,6 +98,43 @@ class NativeNetworkAdapter implements Network {
       return Promise.reject(e);
     }
     return callAsync(() => this.raw.trainBatches(x, y, rows, order, batchSize));
+  }
+
+  async setTrainingData(x: Float32Array, y: Float32Array, rows: number): Promise<NonFiniteValue | null> {
+    this.checkData(x, y, rows, 'setTrainingData');
+    this.trainingSetReady = false;
+    const inputs = x.length / rows;
+    const tw = y.length / rows;
+    const step = Math.max(1, Math.floor(TRAINING_SLICE_VALUES / (inputs + tw)));
+    for (let from = 0; from < rows; from += step) {
+      const to = Math.min(rows, from + step);
+      if (from > 0) {
+        await yieldNow();
+        this.alive('setTrainingData');
+      }
+      call(() => this.raw.writeTrainingData(x.subarray(from * inputs, to * inputs), y.subarray(from * tw, to * tw), from, rows));
+    }
+    const found: NonFiniteValue | null = await callAsync(() => this.raw.scanTrainingData());
+    this.trainingSetReady = found === null;
+    return found;
+  }
+
+  trainRows(order: Uint32Array, batchSize: number): Promise<Float32Array> {
+    try {
+      this.alive('trainRows');
+      checkInt(batchSize, 'Network.trainRows: batchSize', 1);
+      if (!(order instanceof Uint32Array)) throw new TypeError(`Network.trainRows: expected order to be a Uint32Array, got ${describe(order)}`);
+      if (!this.trainingSetReady) throw new Error(NO_TRAINING_SET);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return callAsync(() => this.raw.trainRows(order, batchSize));
+  }
+
+  clearTrainingData(): void {
+    if (this.disposed) return;
+    this.trainingSetReady = false;
+    call(() => this.raw.clearTrainingData());
   }
 
   evaluate(x: Float32Array, y: Float32Array, rows: number): Promise<{ loss: number; outputs: Float32Array }> {

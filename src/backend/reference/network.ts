@@ -5,10 +5,10 @@
  * over Float32Array / Float64Array: the backend uses f32 storage (each stored value rounded to f32, the
  * arithmetic between stores in f64), while gradcheck runs the very same code in f64.
  */
-import type { ActivationName, LayerSpec, LayerStats, LossName, Network, NetworkSpec, OptimizerSpec } from '../types.js';
+import type { ActivationName, LayerSpec, LayerStats, LossName, Network, NetworkSpec, NonFiniteValue, OptimizerSpec } from '../types.js';
 import { describe } from '../../tensor.js';
 import { gemm, type FloatArray } from './gemm.js';
-import { checkInt, paramSizes, validateOptimizer, validateSpec } from '../spec.js';
+import { NO_TRAINING_SET, TRAINING_SLICE_VALUES, checkInt, paramSizes, validateOptimizer, validateSpec, yieldNow } from '../spec.js';
 
 type FloatCtor = Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -226,6 +226,8 @@ export class ReferenceNetwork implements Network {
   /** Optimizer slots per parameter: sgd [velocity], rmsprop [meanSquare, momentum], adam(w) [m, v]. */
   private slots: FloatArray[][] = [];
   private disposed = false;
+  /** The copy made by setTrainingData, once scanned and free of non-finite values. */
+  private trainingSet: { x: Float32Array | Float64Array; y: Float32Array | Float64Array; rows: number } | null = null;
 
   constructor(spec: NetworkSpec, params: Float32Array[] | Float64Array[], options: ReferenceNetworkOptions = {}) {
     validateSpec(spec);
@@ -402,33 +404,81 @@ export class ReferenceNetwork implements Network {
   }
 
   trainBatches(x: Float32Array, y: Float32Array, rows: number, order: Uint32Array, batchSize: number): Promise<Float32Array> {
+    return settle(() => this.trainOn('trainBatches', x, y, rows, order, batchSize));
+  }
+
+  async setTrainingData(x: Float32Array, y: Float32Array, rows: number): Promise<NonFiniteValue | null> {
+    this.checkData(x, y, rows, 'setTrainingData');
+    this.trainingSet = null;
+    // The same slices as the native backend: copies and scans never hold the event loop for long.
+    const copy = async (src: Float32Array | Float64Array) => {
+      const dst = new (src instanceof Float64Array ? Float64Array : Float32Array)(src.length);
+      for (let from = 0; from < src.length; from += TRAINING_SLICE_VALUES) {
+        if (from > 0) await yieldNow();
+        dst.set(src.subarray(from, from + TRAINING_SLICE_VALUES), from);
+      }
+      return dst;
+    };
+    const scan = async (a: Float32Array | Float64Array, array: 'x' | 'y'): Promise<NonFiniteValue | null> => {
+      const cols = a.length / rows;
+      for (let from = 0; from < a.length; from += TRAINING_SLICE_VALUES) {
+        await yieldNow();
+        const to = Math.min(a.length, from + TRAINING_SLICE_VALUES);
+        for (let i = from; i < to; i++) {
+          if (!Number.isFinite(a[i])) return { array, row: Math.floor(i / cols), column: i % cols, value: a[i] };
+        }
+      }
+      return null;
+    };
+    const xs = await copy(x);
+    const ys = await copy(y);
+    const found = (await scan(xs, 'x')) ?? (await scan(ys, 'y'));
+    this.alive('setTrainingData');
+    if (found === null) this.trainingSet = { x: xs, y: ys, rows };
+    return found;
+  }
+
+  trainRows(order: Uint32Array, batchSize: number): Promise<Float32Array> {
     return settle(() => {
-      this.checkData(x, y, rows, 'trainBatches');
-      checkInt(batchSize, 'Network.trainBatches: batchSize', 1);
-      if (!(order instanceof Uint32Array)) throw new TypeError(`Network.trainBatches: expected order to be a Uint32Array, got ${describe(order)}`);
-      for (let i = 0; i < order.length; i++) {
-        if (order[i] >= rows) throw new RangeError(`Network.trainBatches: order[${i}] = ${order[i]} is not a row index below ${rows}`);
-      }
-      const inputs = this.spec.layers[0].inputs;
-      const tw = targetWidth(this.spec);
-      const batches = Math.ceil(order.length / batchSize);
-      const losses = new Float32Array(batches);
-      for (let b = 0; b < batches; b++) {
-        const idx = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
-        const xb = new this.F(idx.length * inputs);
-        const yb = new this.F(idx.length * tw);
-        idx.forEach((row, r) => {
-          xb.set(x.subarray(row * inputs, (row + 1) * inputs), r * inputs);
-          yb.set(y.subarray(row * tw, (row + 1) * tw), r * tw);
-        });
-        const p = this.pass(xb, yb, idx.length, true);
-        losses[b] = p.loss;
-        // A diverged batch ends the call: its gradients are not applied, and the caller names the batch.
-        if (!Number.isFinite(p.loss)) return losses.slice(0, b + 1);
-        this.update(p.grads);
-      }
-      return losses;
+      this.alive('trainRows');
+      checkInt(batchSize, 'Network.trainRows: batchSize', 1);
+      if (!(order instanceof Uint32Array)) throw new TypeError(`Network.trainRows: expected order to be a Uint32Array, got ${describe(order)}`);
+      const set = this.trainingSet;
+      if (set === null) throw new Error(NO_TRAINING_SET);
+      return this.trainOn('trainRows', set.x as Float32Array, set.y as Float32Array, set.rows, order, batchSize);
     });
+  }
+
+  clearTrainingData(): void {
+    this.trainingSet = null;
+  }
+
+  private trainOn(what: string, x: Float32Array, y: Float32Array, rows: number, order: Uint32Array, batchSize: number): Float32Array {
+    this.checkData(x, y, rows, what);
+    checkInt(batchSize, `Network.${what}: batchSize`, 1);
+    if (!(order instanceof Uint32Array)) throw new TypeError(`Network.${what}: expected order to be a Uint32Array, got ${describe(order)}`);
+    for (let i = 0; i < order.length; i++) {
+      if (order[i] >= rows) throw new RangeError(`Network.${what}: order[${i}] = ${order[i]} is not a row index below ${rows}`);
+    }
+    const inputs = this.spec.layers[0].inputs;
+    const tw = targetWidth(this.spec);
+    const batches = Math.ceil(order.length / batchSize);
+    const losses = new Float32Array(batches);
+    for (let b = 0; b < batches; b++) {
+      const idx = order.subarray(b * batchSize, Math.min(order.length, (b + 1) * batchSize));
+      const xb = new this.F(idx.length * inputs);
+      const yb = new this.F(idx.length * tw);
+      idx.forEach((row, r) => {
+        xb.set(x.subarray(row * inputs, (row + 1) * inputs), r * inputs);
+        yb.set(y.subarray(row * tw, (row + 1) * tw), r * tw);
+      });
+      const p = this.pass(xb, yb, idx.length, true);
+      losses[b] = p.loss;
+      // A diverged batch ends the call: its gradients are not applied, and the caller names the batch.
+      if (!Number.isFinite(p.loss)) return losses.slice(0, b + 1);
+      this.update(p.grads);
+    }
+    return losses;
   }
 
   evaluate(x: Float32Array, y: Float32Array, rows: number): Promise<{ loss: number; outputs: Float32Array }> {
@@ -523,6 +573,7 @@ export class ReferenceNetwork implements Network {
     this.disposed = true;
     this.params = [];
     this.slots = [];
+    this.trainingSet = null;
   }
 
   // ---- Beyond the interface, in the network's own precision (gradcheck, tests) ----

@@ -9,6 +9,7 @@
 //! db = column sums of dZ in row order; dX = dZ·Wᵀ (NT), skipped for the first layer.
 
 pub mod act;
+pub mod data;
 pub mod loss;
 pub mod optim;
 pub mod stats;
@@ -16,6 +17,7 @@ pub mod stats;
 use crate::gemm;
 use crate::pool::Pool;
 pub use act::Activation;
+pub use data::{NonFinite, TrainingSet};
 pub use loss::Loss;
 pub use optim::{OptimizerKind, OptimizerSpec};
 pub use stats::LayerStats;
@@ -524,6 +526,24 @@ impl Network {
             .collect())
     }
 
+    /// `train_batches` on a training set written and scanned beforehand: the rows of each batch are
+    /// gathered by `order` from the set, so a fit hands its data over once, not per call.
+    pub fn train_rows(&mut self, pool: Option<&Pool>, set: &TrainingSet, order: &[u32], batch_size: usize) -> Result<Vec<f32>> {
+        if set.inputs_width() != self.spec.input_units() || set.target_width() != self.spec.target_width() {
+            return invalid(format!(
+                "trainRows: the training set has rows of {} inputs and {} targets, the network takes {} and {}",
+                set.inputs_width(),
+                set.target_width(),
+                self.spec.input_units(),
+                self.spec.target_width()
+            ));
+        }
+        if !set.ready() {
+            return invalid("trainRows: the training set is not complete and checked yet (write every row, then scan it)".into());
+        }
+        self.train_on("trainRows", pool, &set.x, &set.y, set.rows(), order, batch_size)
+    }
+
     /// Trains on the batches `order[s .. s+batch_size)` for s = 0, batch_size, …: gather, forward,
     /// backward, update. Returns each batch's mean loss (before its update). Training stops at the
     /// first batch whose loss is NaN or infinite: the returned losses end with it (so the caller can
@@ -531,12 +551,20 @@ impl Network {
     pub fn train_batches(
         &mut self, pool: Option<&Pool>, x: &[f32], y: &[f32], rows: usize, order: &[u32], batch_size: usize,
     ) -> Result<Vec<f32>> {
-        self.check_data("trainBatches", x, Some(y), rows)?;
+        self.train_on("trainBatches", pool, x, y, rows, order, batch_size)
+    }
+
+    /// train_batches, its errors naming `what`.
+    #[allow(clippy::too_many_arguments)]
+    fn train_on(
+        &mut self, what: &str, pool: Option<&Pool>, x: &[f32], y: &[f32], rows: usize, order: &[u32], batch_size: usize,
+    ) -> Result<Vec<f32>> {
+        self.check_data(what, x, Some(y), rows)?;
         if batch_size == 0 {
-            return invalid("trainBatches: batchSize must be ≥ 1, got 0".into());
+            return invalid(format!("{what}: batchSize must be ≥ 1, got 0"));
         }
         if let Some((i, &r)) = order.iter().enumerate().find(|(_, &r)| r as usize >= rows) {
-            return invalid(format!("trainBatches: order[{i}] = {r} is not a row index below {rows}"));
+            return invalid(format!("{what}: order[{i}] = {r} is not a row index below {rows}"));
         }
         let (inputs, tw, units) = (self.spec.input_units(), self.spec.target_width(), self.spec.output_units());
         let mut xb = std::mem::take(&mut self.ws.xb);
