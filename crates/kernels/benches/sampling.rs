@@ -33,7 +33,10 @@ fn best_of<F: FnMut()>(reps: usize, mut f: F) -> (f64, f64) {
 
 fn main() {
     let only: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
-    let n = 4096 * 4096;
+    // FANIN_BENCH_N: elements per fill (default 4096²); a cache-sized n repeated FANIN_BENCH_INNER
+    // times per timing isolates the compute from the memory traffic.
+    let n: usize = std::env::var("FANIN_BENCH_N").ok().and_then(|s| s.parse().ok()).unwrap_or(4096 * 4096);
+    let inner: usize = std::env::var("FANIN_BENCH_INNER").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
     let mut out = vec![0u32; n];
     let ops = [
         ("bits", Op::Bits),
@@ -57,7 +60,12 @@ fn main() {
                 if only.as_deref().is_some_and(|o| o != *name && o != "fills") {
                     continue;
                 }
-                let (wall, cpu) = best_of(5, || fill_on(isa, &mut out, 42, 0, 0, op, Some(&pool)));
+                let (wall, cpu) = best_of(5, || {
+                    for _ in 0..inner {
+                        fill_on(isa, &mut out, 42, 0, 0, op, Some(&pool));
+                    }
+                });
+                let (wall, cpu) = (wall / inner as f64, cpu / inner as f64);
                 let on_cpu = if threads == 1 { format!(", {:8.1} per on-CPU second", n as f64 / cpu / 1e6) } else { String::new() };
                 println!("{name:>10} {:>7} {threads} thread(s): {:8.1} M samples/s wall{on_cpu}", isa.name(), n as f64 / wall / 1e6);
             }

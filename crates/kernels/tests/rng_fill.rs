@@ -41,14 +41,19 @@ fn random123_known_answer_through_every_isa() {
 
 #[test]
 fn bits_are_the_philox_words_of_the_stream_for_every_isa() {
-    let cases: [(u64, u32, u64); 5] = [
+    let cases: [(u64, u32, u64); 7] = [
         (0, 0, 0),
         (0x299f31d0_a4093822, 0x13198a2e, 12345),
         (u64::MAX, u32::MAX, 3),
-        // Block index crossing 2^32 (the low counter word wraps inside a SIMD step).
+        // Block index crossing 2^32 (the low counter word wraps inside a SIMD step): in the second
+        // step of a two-step iteration here, in the first one in the next case. The AVX2/AVX-512
+        // kernels fold rounds 0-2 per high counter word and must refresh that after the wrap.
         (42, 7, (1u64 << 34) - 4 * 13 + 1),
+        (9, 0x8000_0001, (1u64 << 34) - 4 * 4 - 1),
         // Far offsets: block index in the high counter word.
         (7, 1, (1u64 << 60) + 2),
+        // The largest high counter words an offset can reach, crossing from 2^30 - 2 to 2^30 - 1.
+        (0x0123_4567_89ab_cdef, 0xFFFF_FFFE, 4 * ((0x3FFF_FFFEu64 << 32) | 0xFFFF_FFF8) + 3),
     ];
     for isa in isas() {
         for &(seed, stream, offset) in &cases {

@@ -5,8 +5,9 @@
 //! Philox layout. `_mm256_mul_epu32` multiplies the low 32 bits of each 64-bit slot into a full
 //! 64-bit product, so a Philox word is kept in the low half of a 64-bit slot: one register holds one
 //! word of 4 blocks, and two such half-sets (A, B) make the 8 blocks of a step. The product's high
-//! word is one 64-bit shift away and its low word is the product itself (the garbage it carries in
-//! the high half is never read: the multiply ignores it and the xor only feeds the next multiply).
+//! word is one 64-bit shift or dword shuffle away and its low word is the product itself (the garbage
+//! high halves are never read: the multiply ignores them, the xors only feed the next multiply, and
+//! the final join keeps low halves only).
 //! This takes 2 multiplies, 2 shifts and 4 xors per round per half-set. Within a step only the low
 //! counter word differs between blocks, so the first two rounds' constant parts are computed once
 //! (see `Fold`): 18 multiplies per block instead of 20.
@@ -206,27 +207,27 @@ unsafe fn philox8(ca: __m256i, cb: __m256i, f: &Fold, keys: &[__m256i; 20]) -> [
     // Rounds 0 and 1 with their constant halves folded (see Fold).
     let pa = _mm256_mul_epu32(ca, m0);
     let pb = _mm256_mul_epu32(cb, m0);
-    let a2 = _mm256_xor_si256(_mm256_srli_epi64::<32>(pa), f.k1);
-    let b2 = _mm256_xor_si256(_mm256_srli_epi64::<32>(pb), f.k1);
+    let a2 = _mm256_xor_si256(hi32(pa), f.k1);
+    let b2 = _mm256_xor_si256(hi32(pb), f.k1);
     let qa = _mm256_mul_epu32(a2, m1);
     let qb = _mm256_mul_epu32(b2, m1);
-    let (a0, a1, a2) = (_mm256_xor_si256(_mm256_srli_epi64::<32>(qa), f.c0), qa, _mm256_xor_si256(pa, f.c2));
-    let (b0, b1, b2) = (_mm256_xor_si256(_mm256_srli_epi64::<32>(qb), f.c0), qb, _mm256_xor_si256(pb, f.c2));
+    let (a0, a1, a2) = (_mm256_xor_si256(hi32(qa), f.c0), qa, _mm256_xor_si256(pa, f.c2));
+    let (b0, b1, b2) = (_mm256_xor_si256(hi32(qb), f.c0), qb, _mm256_xor_si256(pb, f.c2));
     // Round 2: word 3 is the constant lo(M0·A), folded into e2.
     let pa0 = _mm256_mul_epu32(a0, m0);
     let pa1 = _mm256_mul_epu32(a2, m1);
     let pb0 = _mm256_mul_epu32(b0, m0);
     let pb1 = _mm256_mul_epu32(b2, m1);
     let (mut a0, mut a1, mut a2, mut a3) = (
-        _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64::<32>(pa1), a1), keys[4]),
+        _mm256_xor_si256(_mm256_xor_si256(hi32(pa1), a1), keys[4]),
         pa1,
-        _mm256_xor_si256(_mm256_srli_epi64::<32>(pa0), f.e2),
+        _mm256_xor_si256(hi32(pa0), f.e2),
         pa0,
     );
     let (mut b0, mut b1, mut b2, mut b3) = (
-        _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64::<32>(pb1), b1), keys[4]),
+        _mm256_xor_si256(_mm256_xor_si256(hi32(pb1), b1), keys[4]),
         pb1,
-        _mm256_xor_si256(_mm256_srli_epi64::<32>(pb0), f.e2),
+        _mm256_xor_si256(hi32(pb0), f.e2),
         pb0,
     );
     for r in 3..10 {
@@ -237,15 +238,25 @@ unsafe fn philox8(ca: __m256i, cb: __m256i, f: &Fold, keys: &[__m256i; 20]) -> [
         let pb0 = _mm256_mul_epu32(b0, m0);
         let pb1 = _mm256_mul_epu32(b2, m1);
         a0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64::<32>(pa1), a1), k0);
-        a2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64::<32>(pa0), a3), k1);
+        a2 = _mm256_xor_si256(_mm256_xor_si256(hi32(pa0), a3), k1);
         a1 = pa1;
         a3 = pa0;
         b0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64::<32>(pb1), b1), k0);
-        b2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64::<32>(pb0), b3), k1);
+        b2 = _mm256_xor_si256(_mm256_xor_si256(hi32(pb0), b3), k1);
         b1 = pb1;
         b3 = pb0;
     }
     [join(a0, b0), join(a1, b1), join(a2, b2), join(a3, b3)]
+}
+
+/// The high word of each 64-bit product, moved to the low half by a dword shuffle (the high half
+/// keeps the low word: nothing reads it, see the module doc). On Zen 1 the 64-bit shift has a
+/// single pipe while the shuffle has two, so the rounds take half their high words each way; that
+/// measured 5–8% faster for bits and uniform fills than shifts alone (all shuffles: 2–4%).
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn hi32(p: __m256i) -> __m256i {
+    _mm256_shuffle_epi32::<0b10_11_00_01>(p)
 }
 
 /// Low halves of A's slots into the even lanes, of B's into the odd lanes.

@@ -15,6 +15,7 @@ const M0: i32 = 0xD251_1F53u32 as i32;
 const M1: i32 = 0xCD9E_8D57u32 as i32;
 const W0: u32 = 0x9E37_79B9;
 const W1: u32 = 0xBB67_AE85;
+const SQRT_HALF_BITS: i32 = LOGF_SPLIT_BITS as i32 - 0x0080_0000 + 1;
 
 struct Params {
     lo: __m512,
@@ -76,7 +77,7 @@ unsafe fn run<const K: u8>(out: &mut [u32], groups: usize, key: [u32; 2], stream
         k0 = k0.wrapping_add(W0);
         k1 = k1.wrapping_add(W1);
     }
-    let sv = _mm512_set1_epi32(stream as i32);
+    let mut fold = Fold::new(key, stream, first_block >> 32);
     let lane_a = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
     let lane_b = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
     let dst = out.as_mut_ptr();
@@ -92,9 +93,11 @@ unsafe fn run<const K: u8>(out: &mut [u32], groups: usize, key: [u32; 2], stream
             }
             continue;
         }
+        if fold.hi != b0 >> 32 {
+            fold = Fold::new(key, stream, b0 >> 32);
+        }
         let lo = _mm512_set1_epi64((b0 as u32) as i64);
-        let hi = _mm512_set1_epi32((b0 >> 32) as i32);
-        let x = philox16(_mm512_add_epi64(lo, lane_a), _mm512_add_epi64(lo, lane_b), hi, sv, &keys);
+        let x = philox16(_mm512_add_epi64(lo, lane_a), _mm512_add_epi64(lo, lane_b), &fold, &keys);
         let v0 = xf::<K>(x[0], p);
         let v1 = xf::<K>(x[1], p);
         let v2 = xf::<K>(x[2], p);
@@ -110,14 +113,65 @@ unsafe fn run<const K: u8>(out: &mut [u32], groups: usize, key: [u32; 2], stream
     }
 }
 
+/// The per-step constants of rounds 0–2 (avx2_kernel.rs `Fold` has the derivation).
+struct Fold {
+    hi: u64,
+    k1: __m512i,
+    c0: __m512i,
+    c2: __m512i,
+    e2: __m512i,
+}
+
+impl Fold {
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn new(key: [u32; 2], stream: u32, hi: u64) -> Fold {
+        let h = hi as u32;
+        let (k0r1, k1r1) = (key[0].wrapping_add(W0), key[1].wrapping_add(W1));
+        let k1r2 = key[1].wrapping_add(W1.wrapping_mul(2));
+        let ps = (M1 as u32 as u64) * stream as u64;
+        let a = ((ps >> 32) as u32) ^ h ^ key[0];
+        let pa = (M0 as u32 as u64) * a as u64;
+        Fold {
+            hi,
+            k1: _mm512_set1_epi32(key[1] as i32),
+            c0: _mm512_set1_epi32((ps as u32 ^ k0r1) as i32),
+            c2: _mm512_set1_epi32(((pa >> 32) as u32 ^ k1r1) as i32),
+            e2: _mm512_set1_epi32((pa as u32 ^ k1r2) as i32),
+        }
+    }
+}
+
 #[inline]
 #[target_feature(enable = "avx512f")]
-unsafe fn philox16(ca: __m512i, cb: __m512i, hi: __m512i, sv: __m512i, keys: &[__m512i; 20]) -> [__m512i; 4] {
+unsafe fn philox16(ca: __m512i, cb: __m512i, f: &Fold, keys: &[__m512i; 20]) -> [__m512i; 4] {
     let m0 = _mm512_set1_epi32(M0);
     let m1 = _mm512_set1_epi32(M1);
-    let (mut a0, mut a1, mut a2, mut a3) = (ca, hi, sv, _mm512_setzero_si512());
-    let (mut b0, mut b1, mut b2, mut b3) = (cb, hi, sv, _mm512_setzero_si512());
-    for r in 0..10 {
+    let pa = _mm512_mul_epu32(ca, m0);
+    let pb = _mm512_mul_epu32(cb, m0);
+    let a2 = _mm512_xor_si512(_mm512_srli_epi64::<32>(pa), f.k1);
+    let b2 = _mm512_xor_si512(_mm512_srli_epi64::<32>(pb), f.k1);
+    let qa = _mm512_mul_epu32(a2, m1);
+    let qb = _mm512_mul_epu32(b2, m1);
+    let (a0, a1, a2) = (_mm512_xor_si512(_mm512_srli_epi64::<32>(qa), f.c0), qa, _mm512_xor_si512(pa, f.c2));
+    let (b0, b1, b2) = (_mm512_xor_si512(_mm512_srli_epi64::<32>(qb), f.c0), qb, _mm512_xor_si512(pb, f.c2));
+    let pa0 = _mm512_mul_epu32(a0, m0);
+    let pa1 = _mm512_mul_epu32(a2, m1);
+    let pb0 = _mm512_mul_epu32(b0, m0);
+    let pb1 = _mm512_mul_epu32(b2, m1);
+    let (mut a0, mut a1, mut a2, mut a3) = (
+        _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64::<32>(pa1), a1), keys[4]),
+        pa1,
+        _mm512_xor_si512(_mm512_srli_epi64::<32>(pa0), f.e2),
+        pa0,
+    );
+    let (mut b0, mut b1, mut b2, mut b3) = (
+        _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64::<32>(pb1), b1), keys[4]),
+        pb1,
+        _mm512_xor_si512(_mm512_srli_epi64::<32>(pb0), f.e2),
+        pb0,
+    );
+    for r in 3..10 {
         let k0 = keys[2 * r];
         let k1 = keys[2 * r + 1];
         let pa0 = _mm512_mul_epu32(a0, m0);
@@ -159,13 +213,12 @@ unsafe fn xf<const K: u8>(w: __m512i, p: &Params) -> __m512i {
                 y = _mm512_add_ps(p.m, _mm512_mul_ps(p.h, y));
                 let ym = _mm512_set1_ps(Y_MAX);
                 let nym = _mm512_set1_ps(-Y_MAX);
-                y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(y, nym), y, nym);
-                y = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_GT_OQ>(y, ym), y, ym);
+                // max(c, v) is `c > v ? c : v`, the spec's `v < c ? c : v` exactly.
+                y = _mm512_min_ps(ym, _mm512_max_ps(nym, y));
             }
             let mut out = _mm512_add_ps(p.mean, _mm512_mul_ps(p.s, erfinv(y)));
             if K == K_TRUNCATED {
-                out = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_LT_OQ>(out, p.a), out, p.a);
-                out = _mm512_mask_blend_ps(_mm512_cmp_ps_mask::<_CMP_GT_OQ>(out, p.b), out, p.b);
+                out = _mm512_min_ps(p.b, _mm512_max_ps(p.a, out));
             }
             _mm512_castps_si512(out)
         }
@@ -185,12 +238,10 @@ unsafe fn horner(c: &[f32; 9], w: __m512) -> __m512 {
 #[inline]
 #[target_feature(enable = "avx512f")]
 unsafe fn logf(x: __m512) -> __m512 {
-    let bits = _mm512_castps_si512(x);
-    let e0 = _mm512_sub_epi32(_mm512_srli_epi32::<23>(bits), _mm512_set1_epi32(127));
-    let m1 = _mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x007F_FFFF)), _mm512_set1_epi32(0x3F80_0000));
-    let big = _mm512_cmpgt_epi32_mask(m1, _mm512_set1_epi32(LOGF_SPLIT_BITS as i32));
-    let m = _mm512_mask_sub_epi32(m1, big, m1, _mm512_set1_epi32(0x0080_0000));
-    let ef = _mm512_cvtepi32_ps(_mm512_mask_add_epi32(e0, big, e0, _mm512_set1_epi32(1)));
+    // Range reduction by subtracting the bits of √½ (avx2_kernel.rs `logf` explains it).
+    let d = _mm512_sub_epi32(_mm512_castps_si512(x), _mm512_set1_epi32(SQRT_HALF_BITS));
+    let m = _mm512_add_epi32(_mm512_and_si512(d, _mm512_set1_epi32(0x007F_FFFF)), _mm512_set1_epi32(SQRT_HALF_BITS));
+    let ef = _mm512_cvtepi32_ps(_mm512_srai_epi32::<23>(d));
     let t = _mm512_sub_ps(_mm512_castsi512_ps(m), _mm512_set1_ps(1.0));
     let z = _mm512_mul_ps(t, t);
     let pp = horner(&LOGF_P, t);
