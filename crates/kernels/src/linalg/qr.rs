@@ -403,15 +403,16 @@ pub fn orthogonal(
     let mut a = try_zeroed::<f32>(size, "QR work")?;
     // Row-major n × m normals into column-major storage.
     transpose_map(&normals, n, m, &mut a, |x| x, pool);
-    drop(normals);
     let f = householder_qr(&mut a, n, m, pool)?;
     let scale = |x: f32| (x as f64 * gain) as f32;
     if rows >= cols {
-        // Q row-major is the transpose of its column-major storage (row-major m × n).
-        let mut q = try_zeroed::<f32>(size, "Q")?;
+        // Q row-major is the transpose of its column-major storage (row-major m × n); the normals'
+        // buffer is free by now and holds Q.
+        let mut q = normals;
         form_q(&a, &f, n, m, &mut q, pool)?;
         transpose_map(&q, m, n, out, scale, pool);
     } else {
+        drop(normals);
         // Qᵀ row-major (m × n) is Q's column-major storage.
         form_q(&a, &f, n, m, out, pool)?;
         for o in out.iter_mut() {
