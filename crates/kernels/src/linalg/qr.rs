@@ -102,7 +102,7 @@ pub fn householder_qr(a: &mut [f32], n: usize, m: usize, pool: Option<&Pool>) ->
         let (t_done, t_next) = t.split_at_mut(jn * NB);
         let tp = &t_done[j0 * NB..j0 * NB + jb * jb];
         let rest = &mut a[jn * n..];
-        apply_block(pool, v, len, jb, tp, jb, true, &mut rest[j0..], n, jbn);
+        apply_block(pool, v, len, jb, tp, jb, true, &mut rest[j0..], n, jbn, 0);
         let (next, after) = rest.split_at_mut(jbn * n);
         let nc = m - jn - jbn;
         let chunk = chunk_cols(nc, pool);
@@ -121,7 +121,7 @@ pub fn householder_qr(a: &mut [f32], n: usize, m: usize, pool: Option<&Pool>) ->
                 let c1 = (c0 + chunk).min(nc);
                 // SAFETY: columns c0..c1 of `after` (rows j0..n), inside it and touched by this task alone.
                 let c = unsafe { std::slice::from_raw_parts_mut(after_ptr.0.add(c0 * n + j0), (c1 - c0) * n - j0) };
-                apply_block(None, v, len, jb, tp, jb, true, c, n, c1 - c0);
+                apply_block(None, v, len, jb, tp, jb, true, c, n, c1 - c0, 0);
             }
         });
         j0 = jn;
@@ -159,16 +159,23 @@ fn dense_v(a: &[f32], ld: usize, len: usize, w: usize, v: &mut [f32]) {
 
 /// C ← (I − V·op(T)·Vᵀ)·C for the len × nc block C at `c` (leading dimension ldc): op(T) = Tᵀ when
 /// `trans` (applying Hᵀ, the factorization), T otherwise (applying H, forming Q). V is dense len × w,
-/// T is w × w with leading dimension ldt.
+/// T is w × w with leading dimension ldt. The first `zero_rows` rows of C are known to be zero, so
+/// VᵀC skips them.
 #[allow(clippy::too_many_arguments)]
-fn apply_block(pool: Option<&Pool>, v: &[f32], len: usize, w: usize, t: &[f32], ldt: usize, trans: bool, c: &mut [f32], ldc: usize, nc: usize) {
+fn apply_block(pool: Option<&Pool>, v: &[f32], len: usize, w: usize, t: &[f32], ldt: usize, trans: bool, c: &mut [f32], ldc: usize, nc: usize, zero_rows: usize) {
     if nc == 0 || w == 0 {
         return;
     }
     let mut w1 = vec![0.0f32; w * nc];
+    gemm_cm(pool, true, false, w, nc, len - zero_rows, 1.0, &v[zero_rows..], len, &c[zero_rows..], ldc, 0.0, &mut w1, w);
+    finish_block(pool, v, len, w, t, ldt, trans, c, ldc, nc, &w1);
+}
+
+/// C ← C − V·(op(T)·W1) with W1 = VᵀC already computed (w × nc).
+#[allow(clippy::too_many_arguments)]
+fn finish_block(pool: Option<&Pool>, v: &[f32], len: usize, w: usize, t: &[f32], ldt: usize, trans: bool, c: &mut [f32], ldc: usize, nc: usize, w1: &[f32]) {
     let mut w2 = vec![0.0f32; w * nc];
-    gemm_cm(pool, true, false, w, nc, len, 1.0, v, len, c, ldc, 0.0, &mut w1, w);
-    gemm_cm(pool, trans, false, w, nc, w, 1.0, t, ldt, &w1, w, 0.0, &mut w2, w);
+    gemm_cm(pool, trans, false, w, nc, w, 1.0, t, ldt, w1, w, 0.0, &mut w2, w);
     gemm_cm(pool, false, false, len, nc, w, -1.0, v, len, &w2, w, 1.0, c, ldc);
 }
 
@@ -187,7 +194,7 @@ fn panel_qr(a: &mut [f32], ld: usize, len: usize, w: usize, tau: &mut [f32], t: 
     panel_qr(left, ld, len, w1, &mut tau[..w1], t, ldt, scratch, pool);
     let (v1, rest) = scratch.split_at_mut(len * w1);
     dense_v(left, ld, len, w1, v1);
-    apply_block(pool, v1, len, w1, t, ldt, true, right, ld, w2);
+    apply_block(pool, v1, len, w1, t, ldt, true, right, ld, w2, 0);
     let len2 = len - w1;
     panel_qr(&mut right[w1..], ld, len2, w2, &mut tau[w1..], &mut t[w1 * ldt + w1..], ldt, rest, pool);
     // T₁₂ = −T₁·(V₁ᵀV₂)·T₂, V₂ being zero in the first w1 rows.
@@ -317,16 +324,28 @@ fn form_q(qr: &[f32], f: &Factors, n: usize, m: usize, q: &mut [f32], pool: Opti
         dense_v(&qr[j0 * n + j0..], n, len, jb, v);
         let v = &*v;
         let t = &f.t[j0 * NB..j0 * NB + jb * jb];
-        let nc = m - j0;
+        // The panel's own columns are still [I; 0] here, so their VᵀC is the transpose of V's top
+        // jb × jb block; the columns after them are still zero in the panel's jb rows.
+        let nc = m - j0 - jb;
         let chunk = chunk_cols(nc, pool);
+        let chunks = nc.div_ceil(chunk);
         let q_ptr = SendPtr(q.as_mut_ptr());
         let q_ptr = &q_ptr;
-        run_tasks(pool, nc.div_ceil(chunk), |i| {
-            let c0 = j0 + i * chunk;
-            let c1 = (c0 + chunk).min(m);
+        run_tasks(pool, 1 + chunks, |i| {
+            let (c0, c1) = if i == 0 { (j0, j0 + jb) } else { (j0 + jb + (i - 1) * chunk, (j0 + jb + i * chunk).min(m)) };
             // SAFETY: columns c0..c1 of q (rows j0..n), inside it and touched by this task alone.
             let c = unsafe { std::slice::from_raw_parts_mut(q_ptr.0.add(c0 * n + j0), (c1 - c0) * n - j0) };
-            apply_block(None, v, len, jb, t, jb, false, c, n, c1 - c0);
+            if i == 0 {
+                let mut w1 = vec![0.0f32; jb * jb];
+                for col in 0..jb {
+                    for p in 0..=col {
+                        w1[col * jb + p] = v[p * len + col];
+                    }
+                }
+                finish_block(None, v, len, jb, t, jb, false, c, n, jb, &w1);
+            } else {
+                apply_block(None, v, len, jb, t, jb, false, c, n, c1 - c0, jb);
+            }
         });
     }
     for j in 0..m {
