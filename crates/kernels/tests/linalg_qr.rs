@@ -109,3 +109,20 @@ fn a_1x1_orthogonal_is_plus_or_minus_gain_and_bad_arguments_are_errors() {
     assert!(matches!(orthogonal(&mut six, 2, 3, 1, 0, f64::NAN, None), Err(OrthogonalError::Invalid(_))));
     assert!(matches!(orthogonal(&mut six, 1 << 20, 1 << 12, 1, 0, 1.0, None), Err(OrthogonalError::Invalid(_))));
 }
+
+#[test]
+fn tall_and_wide_results_are_transposes_of_each_other() {
+    // rows × cols and cols × rows factor the same A (n × m normals) and form the same Q; the tall
+    // result is Q row-major, the wide one Qᵀ row-major: exact transposes, bit for bit.
+    let (n, m) = (300usize, 130usize);
+    let pool = Pool::new(2);
+    let mut tall = vec![0f32; n * m];
+    let mut wide = vec![0f32; n * m];
+    orthogonal(&mut tall, n, m, 5, 1, 1.5, Some(&pool)).unwrap();
+    orthogonal(&mut wide, m, n, 5, 1, 1.5, Some(&pool)).unwrap();
+    for r in 0..n {
+        for c in 0..m {
+            assert_eq!(tall[r * m + c].to_bits(), wide[c * n + r].to_bits(), "element ({r}, {c})");
+        }
+    }
+}

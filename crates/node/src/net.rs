@@ -2,9 +2,10 @@
 //! trainBatches / predict / evaluate run as napi AsyncTasks on libuv's pool (their inputs copied
 //! into Rust-owned Vecs first, the compute guarded by catch_unwind); the rest are synchronous.
 //! A call made while an async call is still running gets an error at once (no waiting, no race).
-//! A fit hands its training set over once: `writeTrainingData` copies row slices synchronously (each
-//! short, the caller yields between them), `scanTrainingData` checks finiteness off the JS thread, and
-//! `trainRows` tasks gather their batches from that copy by index.
+//! A fit hands its training set over once: `allocTrainingData` maps its memory off the JS thread,
+//! `writeTrainingData` copies row slices synchronously (each short, the caller yields between them),
+//! `scanTrainingData` checks finiteness off the JS thread, and `trainRows` tasks gather their batches
+//! from that copy by index.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -184,6 +185,7 @@ pub enum Job {
     Train { x: Vec<f32>, y: Vec<f32>, rows: usize, order: Vec<u32>, batch_size: usize },
     Predict { x: Vec<f32>, rows: usize },
     Evaluate { x: Vec<f32>, y: Vec<f32>, rows: usize },
+    Alloc { rows: usize },
     Scan,
     TrainRows { order: Vec<u32>, batch_size: usize },
 }
@@ -192,6 +194,7 @@ pub enum JobOutput {
     Floats(Vec<f32>),
     Evaluation(f64, Vec<f32>),
     Scan(Option<NonFinite>),
+    Done,
 }
 
 pub struct NetTask {
@@ -216,6 +219,16 @@ impl Task for NetTask {
             Job::Evaluate { x, y, rows } => with_net(&self.net, "evaluate", |n| {
                 n.evaluate(Some(&p), &x, &y, rows).map(|(l, o)| JobOutput::Evaluation(l, o))
             }),
+            Job::Alloc { rows } => {
+                let (inputs, tw) = with_net(&self.net, "allocTrainingData", |n| Ok((n.spec().input_units(), n.spec().target_width())))?;
+                with_set(&self.data, "allocTrainingData", |set| {
+                    *set = None;
+                    let mut s = TrainingSet::new(rows, inputs, tw).map_err(|e| invalid(format!("NativeNetwork.allocTrainingData: {e}")))?;
+                    s.prefault();
+                    *set = Some(s);
+                    Ok(JobOutput::Done)
+                })
+            }
             Job::Scan => with_set(&self.data, "scanTrainingData", |set| {
                 let s = set.as_mut().ok_or_else(|| invalid("NativeNetwork.scanTrainingData: no training data has been written".into()))?;
                 let found = s.scan().map_err(|e| invalid(format!("NativeNetwork.scanTrainingData: {e}")))?;
@@ -240,7 +253,7 @@ impl Task for NetTask {
         Ok(match output {
             JobOutput::Floats(v) => Either4::A(Float32Array::new(v)),
             JobOutput::Evaluation(loss, o) => Either4::B(JsEvaluation { loss, outputs: Float32Array::new(o) }),
-            JobOutput::Scan(None) => Either4::D(Null),
+            JobOutput::Scan(None) | JobOutput::Done => Either4::D(Null),
             JobOutput::Scan(Some(f)) => Either4::C(JsNonFinite {
                 array: if f.in_y { "y" } else { "x" }.into(),
                 row: f.row as f64,
@@ -306,24 +319,22 @@ impl NativeNetwork {
         self.start("trainBatches", Job::Train { x: x.to_vec(), y: y.to_vec(), rows, order: order.to_vec(), batch_size })
     }
 
-    /// Copies rows [from, from + x.length / inputs) of a training set of `rows` rows. Writing row 0
-    /// starts a new set (replacing any earlier one); later slices must follow in order. Synchronous: the
-    /// caller keeps slices small and yields between them.
+    /// Starts a new training set of `rows` rows (dropping any earlier one); its memory is mapped and
+    /// touched off the JS thread, so that the writes that follow are plain copies. Resolves to null.
+    #[napi(ts_return_type = "Promise<null>")]
+    pub fn alloc_training_data(&self, rows: f64) -> Result<AsyncTask<NetTask>> {
+        let rows = rows_arg(rows, "allocTrainingData")?;
+        self.start("allocTrainingData", Job::Alloc { rows })
+    }
+
+    /// Copies rows [from, from + x.length / inputs) into the set of allocTrainingData; slices must
+    /// follow in order from row 0. Synchronous: the caller keeps slices small and yields between them.
     #[napi]
-    pub fn write_training_data(&self, x: Float32Array, y: Float32Array, from: f64, rows: f64) -> Result<()> {
+    pub fn write_training_data(&self, x: Float32Array, y: Float32Array, from: f64) -> Result<()> {
         self.idle("writeTrainingData")?;
-        let rows = rows_arg(rows, "writeTrainingData")?;
         let from = dim(from, "NativeNetwork.writeTrainingData: from")?;
-        let (inputs, tw) = with_net(&self.net, "writeTrainingData", |n| Ok((n.spec().input_units(), n.spec().target_width())))?;
         with_set(&self.data, "writeTrainingData", |set| {
-            if from == 0 {
-                *set = None;
-                *set = Some(TrainingSet::new(rows, inputs, tw).map_err(|e| invalid(format!("NativeNetwork.writeTrainingData: {e}")))?);
-            }
-            let s = set.as_mut().ok_or_else(|| invalid("NativeNetwork.writeTrainingData: the first slice must start at row 0".into()))?;
-            if s.rows() != rows {
-                return Err(invalid(format!("NativeNetwork.writeTrainingData: the set being written has {} rows, got rows = {rows}", s.rows())));
-            }
+            let s = set.as_mut().ok_or_else(|| invalid("NativeNetwork.writeTrainingData: no training set has been allocated".into()))?;
             s.write(from, &x, &y).map_err(|e| invalid(format!("NativeNetwork.writeTrainingData: {e}")))
         })
     }

@@ -3,8 +3,9 @@
  * Network interface of types.ts. Arguments are checked here (TypeError / RangeError) and again in
  * Rust; Rust's own argument errors surface as RangeError too. trainBatches / predict / evaluate run
  * off the JS thread; their inputs are copied by the binding before the promise is returned.
- * setTrainingData copies a whole training set into Rust memory in slices (yielding between them) and
- * scans it off the JS thread; trainRows then sends only row indices.
+ * setTrainingData has Rust map the memory of a training set off the JS thread, copies the set into it
+ * in slices (yielding between them) and has it scanned off the JS thread; trainRows then sends only
+ * row indices.
  * trainBatches stops after the first batch whose loss is not finite (docs/SEMANTICS.md): the losses it
  * returns end with that one, and the caller (fit) names the epoch and batch.
  */
@@ -106,13 +107,12 @@ class NativeNetworkAdapter implements Network {
     const inputs = x.length / rows;
     const tw = y.length / rows;
     const step = Math.max(1, Math.floor(TRAINING_SLICE_VALUES / (inputs + tw)));
+    await callAsync(() => this.raw.allocTrainingData(rows));
     for (let from = 0; from < rows; from += step) {
       const to = Math.min(rows, from + step);
-      if (from > 0) {
-        await yieldNow();
-        this.alive('setTrainingData');
-      }
-      call(() => this.raw.writeTrainingData(x.subarray(from * inputs, to * inputs), y.subarray(from * tw, to * tw), from, rows));
+      if (from > 0) await yieldNow();
+      this.alive('setTrainingData');
+      call(() => this.raw.writeTrainingData(x.subarray(from * inputs, to * inputs), y.subarray(from * tw, to * tw), from));
     }
     const found: NonFiniteValue | null = await callAsync(() => this.raw.scanTrainingData());
     this.trainingSetReady = found === null;

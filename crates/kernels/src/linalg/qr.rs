@@ -244,12 +244,21 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
 /// Q (n × m, column-major) of a factored matrix, columns times sign(R[j][j]) (sign(0) = 1).
 pub fn sign_corrected_q(qr: &[f32], f: &Factors, n: usize, m: usize, pool: Option<&Pool>) -> Result<Vec<f32>, OrthogonalError> {
     let mut q = try_zeroed::<f32>(n * m, "Q")?;
+    form_q(qr, f, n, m, &mut q, pool)?;
+    Ok(q)
+}
+
+/// Writes Q (n × m, column-major) into `q` (every element), columns times sign(R[j][j]).
+///
+/// Q = B₀B₁⋯[I; 0] with B_k = I − V_k·T_k·V_kᵀ, applied from the last panel back: the panel starting
+/// at j0 only changes rows ≥ j0 of columns ≥ j0. (Building Qᵀ from the right instead, to skip the
+/// transposition of a tall result, measured slower.)
+fn form_q(qr: &[f32], f: &Factors, n: usize, m: usize, q: &mut [f32], pool: Option<&Pool>) -> Result<(), OrthogonalError> {
+    q.fill(0.0);
     for j in 0..m {
         q[j * n + j] = 1.0;
     }
     let mut v = try_zeroed::<f32>(n * NB.min(m), "reflector")?;
-    // Q = H₀…H_{m−1}·[I; 0], applied backwards one panel at a time: the panel starting at j0 only
-    // changes rows ≥ j0 of columns ≥ j0.
     let panels: Vec<usize> = (0..m).step_by(NB).collect();
     for &j0 in panels.iter().rev() {
         let jb = NB.min(m - j0);
@@ -266,21 +275,40 @@ pub fn sign_corrected_q(qr: &[f32], f: &Factors, n: usize, m: usize, pool: Optio
             }
         }
     }
-    Ok(q)
+    Ok(())
 }
 
-/// The transpose of the row-major r × c matrix `src` into `dst` (row-major c × r), each element
-/// mapped through `f`, in 32 × 32 tiles so both sides stay in cache.
-fn transpose_map(src: &[f32], r: usize, c: usize, dst: &mut [f32], f: impl Fn(f32) -> f32) {
-    const B: usize = 32;
-    for i0 in (0..r).step_by(B) {
-        for j0 in (0..c).step_by(B) {
-            for i in i0..(i0 + B).min(r) {
-                for j in j0..(j0 + B).min(c) {
-                    dst[j * r + i] = f(src[i * c + j]);
+struct SendPtr(*mut f32);
+// SAFETY: pool tasks write disjoint tiles of the destination the pointer addresses.
+unsafe impl Sync for SendPtr {}
+
+/// The transpose of the row-major r × c matrix `src`, each element mapped through `f`, into `dst`
+/// (row-major c × r): 16 × 16 tiles written row by row, bands of 16 destination rows spread over the
+/// pool (elementwise work: the result does not depend on the partition). Reading a tile down its
+/// columns keeps the strided side to 16 lines; 32 lines 4 KiB apart (a 1024-wide matrix) thrash the
+/// L1 sets, which measured ten times slower.
+fn transpose_map(src: &[f32], r: usize, c: usize, dst: &mut [f32], f: impl Fn(f32) -> f32 + Sync, pool: Option<&Pool>) {
+    const B: usize = 16;
+    assert!(src.len() >= r * c && dst.len() >= r * c);
+    let out = SendPtr(dst.as_mut_ptr());
+    let out = &out;
+    let band = |b: usize| {
+        let j0 = b * B;
+        let j1 = (j0 + B).min(c);
+        for i0 in (0..r).step_by(B) {
+            let i1 = (i0 + B).min(r);
+            for j in j0..j1 {
+                for i in i0..i1 {
+                    // SAFETY: j < c and i < r, so j·r + i < r·c ≤ dst.len(); only band b writes rows j0..j1.
+                    unsafe { *out.0.add(j * r + i) = f(src[i * c + j]) };
                 }
             }
         }
+    };
+    let bands = c.div_ceil(B);
+    match pool {
+        Some(p) if p.threads() > 1 && r * c >= 1 << 18 => p.run(bands, band),
+        _ => (0..bands).for_each(band),
     }
 }
 
@@ -313,17 +341,20 @@ pub fn orthogonal(
     fill_f32(&mut normals, seed, stream, 0, &Op::normal(0.0, 1.0).expect("N(0, 1) is in the domain"), pool);
     let mut a = try_zeroed::<f32>(size, "QR work")?;
     // Row-major n × m normals into column-major storage.
-    transpose_map(&normals, n, m, &mut a, |x| x);
+    transpose_map(&normals, n, m, &mut a, |x| x, pool);
     drop(normals);
     let f = householder_qr(&mut a, n, m, pool)?;
-    let q = sign_corrected_q(&a, &f, n, m, pool)?;
     let scale = |x: f32| (x as f64 * gain) as f32;
     if rows >= cols {
-        // Q's column-major storage is Qᵀ row-major (m × n).
-        transpose_map(&q, m, n, out, scale);
+        // Q row-major is the transpose of its column-major storage (row-major m × n).
+        let mut q = try_zeroed::<f32>(size, "Q")?;
+        form_q(&a, &f, n, m, &mut q, pool)?;
+        transpose_map(&q, m, n, out, scale, pool);
     } else {
-        for (o, &x) in out.iter_mut().zip(&q) {
-            *o = scale(x);
+        // Qᵀ row-major (m × n) is Q's column-major storage.
+        form_q(&a, &f, n, m, out, pool)?;
+        for o in out.iter_mut() {
+            *o = scale(*o);
         }
     }
     Ok(())
