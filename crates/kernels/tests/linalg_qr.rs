@@ -2,8 +2,10 @@
 //! orthogonality, thread independence.
 
 use fanin_kernels::linalg::qr::{householder_qr, orthogonal, sign_corrected_q, OrthogonalError};
+use fanin_kernels::dispatch;
 use fanin_kernels::pool::Pool;
 use fanin_kernels::rng::fill::{fill_f32, Op};
+use std::sync::Mutex;
 
 fn normals_col_major(n: usize, m: usize, seed: u64) -> Vec<f32> {
     let mut v = vec![0f32; n * m];
@@ -79,20 +81,38 @@ fn orthogonal_is_orthonormal_for_square_tall_and_wide_shapes() {
     }
 }
 
+/// Tests that switch the process-wide ISA, or need one ISA throughout, take this lock.
+static ISA_LOCK: Mutex<()> = Mutex::new(());
+
 #[test]
-fn orthogonal_is_deterministic_and_independent_of_threads() {
+fn orthogonal_is_deterministic_and_independent_of_threads_under_every_isa() {
+    let _g = ISA_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let before = dispatch::isa();
     let (rows, cols) = (300, 500);
-    let mut one = vec![0f32; rows * cols];
-    orthogonal(&mut one, rows, cols, 7, 2, 1.0, None).unwrap();
-    for threads in [1usize, 2, 3] {
-        let pool = Pool::new(threads);
-        let mut got = vec![0f32; rows * cols];
-        orthogonal(&mut got, rows, cols, 7, 2, 1.0, Some(&pool)).unwrap();
-        assert!(got.iter().zip(&one).all(|(a, b)| a.to_bits() == b.to_bits()), "{threads} threads");
+    let mut per_isa = Vec::new();
+    for isa in dispatch::available() {
+        assert!(dispatch::set_isa(isa));
+        let mut one = vec![0f32; rows * cols];
+        orthogonal(&mut one, rows, cols, 7, 2, 1.0, None).unwrap();
+        for threads in [1usize, 2, 3] {
+            let pool = Pool::new(threads);
+            let mut got = vec![0f32; rows * cols];
+            orthogonal(&mut got, rows, cols, 7, 2, 1.0, Some(&pool)).unwrap();
+            assert!(got.iter().zip(&one).all(|(a, b)| a.to_bits() == b.to_bits()), "{} with {threads} threads", isa.name());
+        }
+        let mut other = vec![0f32; rows * cols];
+        orthogonal(&mut other, rows, cols, 8, 2, 1.0, None).unwrap();
+        assert!(other != one);
+        per_isa.push(one);
     }
-    let mut other = vec![0f32; rows * cols];
-    orthogonal(&mut other, rows, cols, 8, 2, 1.0, None).unwrap();
-    assert!(other != one);
+    dispatch::set_isa(before);
+    // ISAs differ only in the SGEMM microkernel's rounding (FMA or not): each is within 64·√n·u of
+    // the exact Q (docs/SEMANTICS.md), so within twice that of each other.
+    let tol = 2.0 * 64.0 * (rows.max(cols) as f32).sqrt() * f32::EPSILON / 2.0;
+    for q in &per_isa[1..] {
+        let worst = q.iter().zip(&per_isa[0]).fold(0f32, |w, (a, b)| w.max((a - b).abs()));
+        assert!(worst <= tol, "ISAs differ by {worst}");
+    }
 }
 
 #[test]
@@ -112,6 +132,7 @@ fn a_1x1_orthogonal_is_plus_or_minus_gain_and_bad_arguments_are_errors() {
 
 #[test]
 fn tall_and_wide_results_are_transposes_of_each_other() {
+    let _g = ISA_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     // rows × cols and cols × rows factor the same A (n × m normals) and form the same Q; the tall
     // result is Q row-major, the wide one Qᵀ row-major: exact transposes, bit for bit.
     let (n, m) = (300usize, 130usize);

@@ -74,26 +74,76 @@ pub struct Factors {
 }
 
 /// Column-major n × m matrix (n ≥ m, leading dimension n) factored in place.
+///
+/// With look-ahead (Kurzak & Dongarra 2006): once panel k is factored, its block reflector is applied
+/// first to the columns of panel k + 1 only; then panel k + 1 is factored on one thread while the
+/// others apply panel k to the remaining columns in chunks, so the column-by-column part of the
+/// factorization no longer leaves the other cores idle. The order of operations on every column is the
+/// same as without it, and chunking a product by columns does not change any element of it.
 pub fn householder_qr(a: &mut [f32], n: usize, m: usize, pool: Option<&Pool>) -> Result<Factors, OrthogonalError> {
     assert!(n >= m && a.len() == n * m, "householder_qr: expected n >= m and n·m values");
     let mut tau = vec![0.0f32; m];
     let mut t = try_zeroed::<f32>(m * NB.min(m.max(1)), "block reflector")?;
+    if m == 0 {
+        return Ok(Factors { tau, t });
+    }
     let mut vbuf = try_zeroed::<f32>(n * NB.min(m), "reflector")?;
+    let mut scratch = try_zeroed::<f32>(n * NB.min(m), "panel")?;
+    let jb = NB.min(m);
+    panel_qr(a, n, n, jb, &mut tau[..jb], &mut t[..jb * jb], jb, &mut scratch, pool);
     let mut j0 = 0;
-    while j0 < m {
-        let jb = NB.min(m - j0);
-        let len = n - j0;
-        let (left, right) = a.split_at_mut((j0 + jb) * n);
-        let tp = &mut t[j0 * NB..j0 * NB + jb * jb];
-        panel_qr(&mut left[j0 * n + j0..], n, len, jb, &mut tau[j0..j0 + jb], tp, jb, &mut vbuf, pool);
-        if j0 + jb < m {
-            let v = &mut vbuf[..len * jb];
-            dense_v(&left[j0 * n + j0..], n, len, jb, v);
-            apply_block(pool, v, len, jb, tp, jb, true, &mut right[j0..], n, m - j0 - jb);
-        }
-        j0 += jb;
+    // Panel j0 (NB wide, since another follows) is factored; bring the rest up to date with it.
+    while j0 + NB < m {
+        let (jb, len, jn) = (NB, n - j0, j0 + NB);
+        let jbn = NB.min(m - jn);
+        let v = &mut vbuf[..len * jb];
+        dense_v(&a[j0 * n + j0..], n, len, jb, v);
+        let v = &*v;
+        let (t_done, t_next) = t.split_at_mut(jn * NB);
+        let tp = &t_done[j0 * NB..j0 * NB + jb * jb];
+        let rest = &mut a[jn * n..];
+        apply_block(pool, v, len, jb, tp, jb, true, &mut rest[j0..], n, jbn, 0);
+        let (next, after) = rest.split_at_mut(jbn * n);
+        let nc = m - jn - jbn;
+        let chunk = chunk_cols(nc, pool);
+        let chunks = nc.div_ceil(chunk);
+        let panel = std::sync::Mutex::new(Some((&mut next[jn..], &mut tau[jn..jn + jbn], &mut t_next[..jbn * jbn], &mut scratch[..])));
+        let after_ptr = SendPtr(after.as_mut_ptr());
+        let after_ptr = &after_ptr;
+        run_tasks(pool, 1 + chunks, |i| {
+            if i == 0 {
+                let taken = panel.lock().unwrap_or_else(|e| e.into_inner()).take();
+                if let Some((pa, ptau, pt, ps)) = taken {
+                    panel_qr(pa, n, n - jn, jbn, ptau, pt, jbn, ps, None);
+                }
+            } else {
+                let c0 = (i - 1) * chunk;
+                let c1 = (c0 + chunk).min(nc);
+                // SAFETY: columns c0..c1 of `after` (rows j0..n), inside it and touched by this task alone.
+                let c = unsafe { std::slice::from_raw_parts_mut(after_ptr.0.add(c0 * n + j0), (c1 - c0) * n - j0) };
+                apply_block(None, v, len, jb, tp, jb, true, c, n, c1 - c0, 0);
+            }
+        });
+        j0 = jn;
     }
     Ok(Factors { tau, t })
+}
+
+/// Columns per pool task when an update is cut into column chunks: everything on one thread, else
+/// about two chunks per thread (at least 64 columns, so the packed V is reused enough).
+fn chunk_cols(nc: usize, pool: Option<&Pool>) -> usize {
+    match pool {
+        Some(p) if p.threads() > 1 => nc.div_ceil(2 * p.threads()).next_multiple_of(16).max(64),
+        _ => nc.max(1),
+    }
+}
+
+/// Runs `f(0..tasks)` on the pool, or in order on this thread without one.
+fn run_tasks(pool: Option<&Pool>, tasks: usize, f: impl Fn(usize) + Sync) {
+    match pool {
+        Some(p) => p.run(tasks, f),
+        None => (0..tasks).for_each(f),
+    }
 }
 
 /// The reflectors of the len × w block at `a` (leading dimension ld) as a dense column-major
@@ -109,16 +159,23 @@ fn dense_v(a: &[f32], ld: usize, len: usize, w: usize, v: &mut [f32]) {
 
 /// C ← (I − V·op(T)·Vᵀ)·C for the len × nc block C at `c` (leading dimension ldc): op(T) = Tᵀ when
 /// `trans` (applying Hᵀ, the factorization), T otherwise (applying H, forming Q). V is dense len × w,
-/// T is w × w with leading dimension ldt.
+/// T is w × w with leading dimension ldt. The first `zero_rows` rows of C are known to be zero, so
+/// VᵀC skips them.
 #[allow(clippy::too_many_arguments)]
-fn apply_block(pool: Option<&Pool>, v: &[f32], len: usize, w: usize, t: &[f32], ldt: usize, trans: bool, c: &mut [f32], ldc: usize, nc: usize) {
+fn apply_block(pool: Option<&Pool>, v: &[f32], len: usize, w: usize, t: &[f32], ldt: usize, trans: bool, c: &mut [f32], ldc: usize, nc: usize, zero_rows: usize) {
     if nc == 0 || w == 0 {
         return;
     }
     let mut w1 = vec![0.0f32; w * nc];
+    gemm_cm(pool, true, false, w, nc, len - zero_rows, 1.0, &v[zero_rows..], len, &c[zero_rows..], ldc, 0.0, &mut w1, w);
+    finish_block(pool, v, len, w, t, ldt, trans, c, ldc, nc, &w1);
+}
+
+/// C ← C − V·(op(T)·W1) with W1 = VᵀC already computed (w × nc).
+#[allow(clippy::too_many_arguments)]
+fn finish_block(pool: Option<&Pool>, v: &[f32], len: usize, w: usize, t: &[f32], ldt: usize, trans: bool, c: &mut [f32], ldc: usize, nc: usize, w1: &[f32]) {
     let mut w2 = vec![0.0f32; w * nc];
-    gemm_cm(pool, true, false, w, nc, len, 1.0, v, len, c, ldc, 0.0, &mut w1, w);
-    gemm_cm(pool, trans, false, w, nc, w, 1.0, t, ldt, &w1, w, 0.0, &mut w2, w);
+    gemm_cm(pool, trans, false, w, nc, w, 1.0, t, ldt, w1, w, 0.0, &mut w2, w);
     gemm_cm(pool, false, false, len, nc, w, -1.0, v, len, &w2, w, 1.0, c, ldc);
 }
 
@@ -137,7 +194,7 @@ fn panel_qr(a: &mut [f32], ld: usize, len: usize, w: usize, tau: &mut [f32], t: 
     panel_qr(left, ld, len, w1, &mut tau[..w1], t, ldt, scratch, pool);
     let (v1, rest) = scratch.split_at_mut(len * w1);
     dense_v(left, ld, len, w1, v1);
-    apply_block(pool, v1, len, w1, t, ldt, true, right, ld, w2);
+    apply_block(pool, v1, len, w1, t, ldt, true, right, ld, w2, 0);
     let len2 = len - w1;
     panel_qr(&mut right[w1..], ld, len2, w2, &mut tau[w1..], &mut t[w1 * ldt + w1..], ldt, rest, pool);
     // T₁₂ = −T₁·(V₁ᵀV₂)·T₂, V₂ being zero in the first w1 rows.
@@ -265,8 +322,31 @@ fn form_q(qr: &[f32], f: &Factors, n: usize, m: usize, q: &mut [f32], pool: Opti
         let len = n - j0;
         let v = &mut v[..len * jb];
         dense_v(&qr[j0 * n + j0..], n, len, jb, v);
+        let v = &*v;
         let t = &f.t[j0 * NB..j0 * NB + jb * jb];
-        apply_block(pool, v, len, jb, t, jb, false, &mut q[j0 * n + j0..], n, m - j0);
+        // The panel's own columns are still [I; 0] here, so their VᵀC is the transpose of V's top
+        // jb × jb block; the columns after them are still zero in the panel's jb rows.
+        let nc = m - j0 - jb;
+        let chunk = chunk_cols(nc, pool);
+        let chunks = nc.div_ceil(chunk);
+        let q_ptr = SendPtr(q.as_mut_ptr());
+        let q_ptr = &q_ptr;
+        run_tasks(pool, 1 + chunks, |i| {
+            let (c0, c1) = if i == 0 { (j0, j0 + jb) } else { (j0 + jb + (i - 1) * chunk, (j0 + jb + i * chunk).min(m)) };
+            // SAFETY: columns c0..c1 of q (rows j0..n), inside it and touched by this task alone.
+            let c = unsafe { std::slice::from_raw_parts_mut(q_ptr.0.add(c0 * n + j0), (c1 - c0) * n - j0) };
+            if i == 0 {
+                let mut w1 = vec![0.0f32; jb * jb];
+                for col in 0..jb {
+                    for p in 0..=col {
+                        w1[col * jb + p] = v[p * len + col];
+                    }
+                }
+                finish_block(None, v, len, jb, t, jb, false, c, n, jb, &w1);
+            } else {
+                apply_block(None, v, len, jb, t, jb, false, c, n, c1 - c0, jb);
+            }
+        });
     }
     for j in 0..m {
         if qr[j * n + j] < 0.0 {
@@ -342,15 +422,16 @@ pub fn orthogonal(
     let mut a = try_zeroed::<f32>(size, "QR work")?;
     // Row-major n × m normals into column-major storage.
     transpose_map(&normals, n, m, &mut a, |x| x, pool);
-    drop(normals);
     let f = householder_qr(&mut a, n, m, pool)?;
     let scale = |x: f32| (x as f64 * gain) as f32;
     if rows >= cols {
-        // Q row-major is the transpose of its column-major storage (row-major m × n).
-        let mut q = try_zeroed::<f32>(size, "Q")?;
+        // Q row-major is the transpose of its column-major storage (row-major m × n); the normals'
+        // buffer is free by now and holds Q.
+        let mut q = normals;
         form_q(&a, &f, n, m, &mut q, pool)?;
         transpose_map(&q, m, n, out, scale, pool);
     } else {
+        drop(normals);
         // Qᵀ row-major (m × n) is Q's column-major storage.
         form_q(&a, &f, n, m, out, pool)?;
         for o in out.iter_mut() {

@@ -413,7 +413,7 @@ mod tests {
                     let mut w = [_mm256_setzero_si256(); 8];
                     let mut words = [0u32; 64];
                     for (j, x) in words.iter_mut().enumerate() {
-                        *x = ((k + j as u32) << 8) | (j as u32 * 37 & 0xFF);
+                        *x = ((k + j as u32) << 8) | ((j as u32 * 37) & 0xFF);
                     }
                     for (i, v) in w.iter_mut().enumerate() {
                         *v = _mm256_loadu_si256(words.as_ptr().add(8 * i) as *const __m256i);
