@@ -73,7 +73,7 @@ describe.each(networkBackends.map((b) => [b.name, b] as const))('setTrainingData
     b.getParams().forEach((p, k) => expect(Array.from(pa[k])).toEqual(Array.from(p)));
     // The set stays for the next epoch until cleared.
     await a.trainRows(order.subarray(0, 256), 128);
-    a.clearTrainingData();
+    await a.clearTrainingData();
     await expect(a.trainRows(order.subarray(0, 128), 128)).rejects.toThrow(NO_TRAINING_SET);
     a.dispose();
     b.dispose();
@@ -216,5 +216,39 @@ describe.skipIf(!native)('fit through the training set on the native backend', (
     const two = await run(2);
     expect(two.h).toEqual(one.h);
     expect(two.w).toEqual(one.w);
+  });
+});
+
+describe.each(trainingBackends.map((b) => [b.name, b] as const))('evaluate in chunks on the %s backend', (_name, backend) => {
+  afterAll(() => setBackend(reference));
+
+  it('metrics summed chunk by chunk equal the metrics of the whole prediction', async () => {
+    setBackend(backend);
+    // 300 inputs: 873 rows per evaluate call, so 2000 rows take three calls.
+    const rows = 2000;
+    const r = rng(17);
+    const x = Float32Array.from({ length: rows * 300 }, () => 2 * r() - 1);
+    const y = new Float32Array(rows * 4);
+    for (let i = 0; i < rows; i++) y[i * 4 + Math.floor(r() * 4)] = 1;
+    const m = new Sequential([new Dense({ units: 16, activation: 'tanh', inputShape: [300] }), new Dense({ units: 4, activation: 'softmax' })], { seed: 6 });
+    m.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: ['accuracy', 'mse', 'mae'] });
+    const logs = await m.evaluate(new Tensor(x, [rows, 300]), new Tensor(y, [rows, 4]));
+    const p = (await m.predict(new Tensor(x, [rows, 300]))).data;
+    let hits = 0;
+    let se = 0;
+    let ae = 0;
+    for (let i = 0; i < rows; i++) {
+      const row = Array.from(p.subarray(i * 4, i * 4 + 4));
+      if (row.indexOf(Math.max(...row)) === Array.from(y.subarray(i * 4, i * 4 + 4)).indexOf(1)) hits++;
+      for (let j = 0; j < 4; j++) {
+        se += (p[i * 4 + j] - y[i * 4 + j]) ** 2;
+        ae += Math.abs(p[i * 4 + j] - y[i * 4 + j]);
+      }
+    }
+    // Hits are counts: exact. Sums differ only in the f64 summation order.
+    expect(logs.accuracy).toBe(hits / rows);
+    expect(Math.abs(logs.mse - se / (rows * 4))).toBeLessThanOrEqual(1e-12);
+    expect(Math.abs(logs.mae - ae / (rows * 4))).toBeLessThanOrEqual(1e-12);
+    m.dispose();
   });
 });

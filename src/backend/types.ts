@@ -116,8 +116,9 @@ export interface Network {
    * rows, bit for bit. Rejects when no set is ready.
    */
   trainRows(order: Uint32Array, batchSize: number): Promise<Float32Array>;
-  /** Frees the set of setTrainingData (nothing happens when there is none). */
-  clearTrainingData(): void;
+  /** Frees the set of setTrainingData (nothing happens when there is none); off the main thread when
+   * native, since unmapping hundreds of megabytes takes tens of milliseconds. */
+  clearTrainingData(): Promise<void>;
   /** Mean loss over rows and the outputs, without updating anything. Runs off the main thread. */
   evaluate(x: Float32Array, y: Float32Array, rows: number): Promise<{ loss: number; outputs: Float32Array }>;
   /** Mean loss and its gradients w.r.t. every parameter (same order as getParams). Synchronous. */

@@ -13,17 +13,14 @@ import { philoxBlock, seedToKey } from '../rng/philox.js';
 import type { Callback, CallbackModel, Logs } from './callbacks.js';
 import { type Matrix, checkFiniteSliced, nonFiniteError } from './data.js';
 import { History } from './history.js';
+import { inSlices, yieldToEventLoop } from './slices.js';
 import type { Metric } from './metrics.js';
 import { Progress, type ProgressSink } from './progress.js';
 
 /** Philox stream of the shuffles (the layers' parameters use streams 2l and 2l + 1). */
 export const SHUFFLE_STREAM = 0xffffffff;
 
-/** Lets timers and I/O run between chunks (the reference backend computes on the main thread). */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Fisher–Yates swaps done between two yields by shuffleOrderSliced (about a millisecond of work). */
-const SHUFFLE_SLICE = 8192;
+export { yieldToEventLoop };
 
 /** Swaps of Fisher–Yates for i = hi, hi − 1, …, lo + 1 (block index n − 1 − i). */
 function shuffleSwaps(order: Uint32Array, key: [number, number], epoch: number, hi: number, lo: number, words: Uint32Array): void {
@@ -59,10 +56,8 @@ export async function shuffleOrderSliced(n: number, seed: bigint, epoch: number)
   const order = identityOrder(n);
   const key = seedToKey(seed);
   const words = new Uint32Array(4);
-  for (let hi = n - 1; hi > 0; hi -= SHUFFLE_SLICE) {
-    if (hi < n - 1) await yieldToEventLoop();
-    shuffleSwaps(order, key, epoch, hi, Math.max(0, hi - SHUFFLE_SLICE), words);
-  }
+  // Swap k (0-based) is the one for i = n − 1 − k: blocks of swaps [from, to) run i from n − 1 − from down.
+  await inSlices(n - 1, 64, (from, to) => shuffleSwaps(order, key, epoch, n - 1 - from, n - 1 - to, words));
   return order;
 }
 
@@ -82,10 +77,14 @@ export function evalChunkRows(cols: number): number {
   return Math.max(1, Math.min(EVAL_CHUNK_ROWS, Math.floor(EVAL_CHUNK_VALUES / cols)));
 }
 
-/** Mean loss and metrics of the network on (x, y), in chunks of evalChunkRows rows. */
+/**
+ * Mean loss and metrics of the network on (x, y), in chunks of evalChunkRows rows; metric sums are taken
+ * per chunk (hits are counts, so accuracies do not depend on the chunking), keeping each main-thread
+ * step as short as a chunk.
+ */
 export async function evaluateLogs(run: NetworkRunner, x: Matrix, y: Matrix, units: number, metrics: Metric[], prefix = ''): Promise<Logs> {
-  const outputs = new Float32Array(x.rows * units);
   const chunk = evalChunkRows(x.cols);
+  const metricSums = metrics.map(() => 0);
   let lossSum = 0;
   for (let from = 0; from < x.rows; from += chunk) {
     const rows = Math.min(chunk, x.rows - from);
@@ -94,11 +93,12 @@ export async function evaluateLogs(run: NetworkRunner, x: Matrix, y: Matrix, uni
     );
     // Every loss is a mean over rows (and columns), so chunk means combine weighted by rows.
     lossSum += r.loss * rows;
-    outputs.set(r.outputs, from * units);
+    const ys = y.data.subarray(from * y.cols, (from + rows) * y.cols);
+    metrics.forEach((m, k) => (metricSums[k] += m.sum(r.outputs, ys, rows, units)));
     await yieldToEventLoop();
   }
   const logs: Logs = { [`${prefix}loss`]: lossSum / x.rows };
-  for (const m of metrics) logs[`${prefix}${m.name}`] = m.compute(outputs, y.data, x.rows, units);
+  metrics.forEach((m, k) => (logs[`${prefix}${m.name}`] = metricSums[k] / (x.rows * m.perRow(units))));
   return logs;
 }
 
@@ -155,7 +155,7 @@ export async function fitLoop(p: FitPlan): Promise<History> {
   } finally {
     // Frees the network's copy. It cannot fail on a live network; if it did, the set would only
     // linger until the next fit or dispose, so it must not hide the error that ended the fit.
-    await p.run(async (net) => net.clearTrainingData()).catch(() => undefined);
+    await p.run((net) => net.clearTrainingData()).catch(() => undefined);
   }
 }
 

@@ -18,8 +18,14 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 export interface Metric {
   /** Key in logs and history (validation adds the prefix 'val_'). */
   readonly name: string;
-  /** The metric over `rows` outputs of width `units` against targets (width 1 for class ids). */
-  compute(outputs: Float32Array, y: Float32Array, rows: number, units: number): number;
+  /**
+   * The metric's numerator over `rows` outputs of width `units` against targets (width 1 for class
+   * ids): hits for the accuracies, the sum of (p − y)² or |p − y| for mse / mae. Sums of chunks add up,
+   * so evaluate can compute a metric chunk by chunk.
+   */
+  sum(outputs: Float32Array, y: Float32Array, rows: number, units: number): number;
+  /** Values per row the metric averages over: 1 (a row's argmax) or `units` (every output). */
+  perRow(units: number): number;
 }
 
 function argmax(a: Float32Array, offset: number, n: number): number {
@@ -28,32 +34,40 @@ function argmax(a: Float32Array, offset: number, n: number): number {
   return best;
 }
 
-const compute: Record<Exclude<MetricName, 'accuracy'>, Metric['compute']> = {
+const sums: Record<Exclude<MetricName, 'accuracy'>, Metric['sum']> = {
   binary_accuracy(p, y, rows, units) {
     let hits = 0;
     for (let i = 0; i < rows * units; i++) if ((p[i] > 0.5 ? 1 : 0) === y[i]) hits++;
-    return hits / (rows * units);
+    return hits;
   },
   categorical_accuracy(p, y, rows, units) {
     let hits = 0;
     for (let r = 0; r < rows; r++) if (argmax(p, r * units, units) === argmax(y, r * units, units)) hits++;
-    return hits / rows;
+    return hits;
   },
   sparse_categorical_accuracy(p, y, rows, units) {
     let hits = 0;
     for (let r = 0; r < rows; r++) if (argmax(p, r * units, units) === y[r]) hits++;
-    return hits / rows;
+    return hits;
   },
   mse(p, y, rows, units) {
     let s = 0;
     for (let i = 0; i < rows * units; i++) s += (p[i] - y[i]) ** 2;
-    return s / (rows * units);
+    return s;
   },
   mae(p, y, rows, units) {
     let s = 0;
     for (let i = 0; i < rows * units; i++) s += Math.abs(p[i] - y[i]);
-    return s / (rows * units);
+    return s;
   },
+};
+
+const PER_ROW: Record<Exclude<MetricName, 'accuracy'>, Metric['perRow']> = {
+  binary_accuracy: (units) => units,
+  categorical_accuracy: () => 1,
+  sparse_categorical_accuracy: () => 1,
+  mse: (units) => units,
+  mae: (units) => units,
 };
 
 /** Resolves metric names for a model with this loss and output width. */
@@ -82,7 +96,7 @@ export function resolveMetrics(list: unknown, loss: LossName, units: number): Me
       throw new TypeError(`compile: metric '${name}' needs loss 'sparse_categorical_crossentropy' (one class id per row), not '${loss}'`);
     }
     if (out.some((m) => m.name === name)) continue;
-    out.push({ name, compute: compute[kind] });
+    out.push({ name, sum: sums[kind], perRow: PER_ROW[kind] });
   }
   return out;
 }

@@ -30,8 +30,13 @@ export class Progress {
     private readonly verbose: 0 | 1 | 2,
     private readonly epochs: number,
     private readonly steps: number,
-    private readonly out: ProgressSink = process.stdout,
+    private readonly sink?: ProgressSink,
   ) {}
+
+  /** process.stdout is only touched when something is printed: its first access builds the stream. */
+  private get out(): ProgressSink {
+    return this.sink ?? process.stdout;
+  }
 
   epochBegin(epoch: number): void {
     this.epochStart = performance.now();

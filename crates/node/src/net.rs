@@ -186,6 +186,7 @@ pub enum Job {
     Predict { x: Vec<f32>, rows: usize },
     Evaluate { x: Vec<f32>, y: Vec<f32>, rows: usize },
     Alloc { rows: usize },
+    Clear,
     Scan,
     TrainRows { order: Vec<u32>, batch_size: usize },
 }
@@ -229,6 +230,11 @@ impl Task for NetTask {
                     Ok(JobOutput::Done)
                 })
             }
+            // Unmapping a large set takes milliseconds per hundred megabytes: done here, off the JS thread.
+            Job::Clear => with_set(&self.data, "clearTrainingData", |set| {
+                *set = None;
+                Ok(JobOutput::Done)
+            }),
             Job::Scan => with_set(&self.data, "scanTrainingData", |set| {
                 let s = set.as_mut().ok_or_else(|| invalid("NativeNetwork.scanTrainingData: no training data has been written".into()))?;
                 let found = s.scan().map_err(|e| invalid(format!("NativeNetwork.scanTrainingData: {e}")))?;
@@ -356,14 +362,10 @@ impl NativeNetwork {
         self.start("trainRows", Job::TrainRows { order: order.to_vec(), batch_size })
     }
 
-    /// Frees the training set.
-    #[napi]
-    pub fn clear_training_data(&self) -> Result<()> {
-        self.idle("clearTrainingData")?;
-        with_set(&self.data, "clearTrainingData", |set| {
-            *set = None;
-            Ok(())
-        })
+    /// Frees the training set off the JS thread; resolves to null.
+    #[napi(ts_return_type = "Promise<null>")]
+    pub fn clear_training_data(&self) -> Result<AsyncTask<NetTask>> {
+        self.start("clearTrainingData", Job::Clear)
     }
 
     /// Outputs after the final activation; resolves to a Float32Array (rows × output units).

@@ -131,10 +131,12 @@ class NativeNetworkAdapter implements Network {
     return callAsync(() => this.raw.trainRows(order, batchSize));
   }
 
-  clearTrainingData(): void {
-    if (this.disposed) return;
+  clearTrainingData(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     this.trainingSetReady = false;
-    call(() => this.raw.clearTrainingData());
+    return callAsync(async () => {
+      await this.raw.clearTrainingData();
+    });
   }
 
   evaluate(x: Float32Array, y: Float32Array, rows: number): Promise<{ loss: number; outputs: Float32Array }> {

@@ -423,10 +423,8 @@ export class ReferenceNetwork implements Network {
       const cols = a.length / rows;
       for (let from = 0; from < a.length; from += TRAINING_SLICE_VALUES) {
         await yieldNow();
-        const to = Math.min(a.length, from + TRAINING_SLICE_VALUES);
-        for (let i = from; i < to; i++) {
-          if (!Number.isFinite(a[i])) return { array, row: Math.floor(i / cols), column: i % cols, value: a[i] };
-        }
+        const i = firstNonFinite(a, from, Math.min(a.length, from + TRAINING_SLICE_VALUES));
+        if (i >= 0) return { array, row: Math.floor(i / cols), column: i % cols, value: a[i] };
       }
       return null;
     };
@@ -449,8 +447,9 @@ export class ReferenceNetwork implements Network {
     });
   }
 
-  clearTrainingData(): void {
+  clearTrainingData(): Promise<void> {
     this.trainingSet = null;
+    return Promise.resolve();
   }
 
   private trainOn(what: string, x: Float32Array, y: Float32Array, rows: number, order: Uint32Array, batchSize: number): Float32Array {
@@ -596,6 +595,12 @@ export class ReferenceNetwork implements Network {
 }
 
 /** Runs synchronous work as a promise, so thrown errors become rejections like the native AsyncTasks'. */
+/** Index of the first NaN or ±Infinity in a[from, to), or −1 (a plain function: V8 optimizes its loop). */
+function firstNonFinite(a: Float32Array | Float64Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (!Number.isFinite(a[i])) return i;
+  return -1;
+}
+
 function settle<T>(fn: () => T): Promise<T> {
   try {
     return Promise.resolve(fn());

@@ -89,7 +89,7 @@ impl TrainingSet {
         if from != self.filled {
             return Err(format!("rows must be written in order: the next row is {}, got {from}", self.filled));
         }
-        if self.inputs == 0 || x.len() % self.inputs != 0 {
+        if self.inputs == 0 || !x.len().is_multiple_of(self.inputs) {
             return Err(format!("x must hold whole rows of {} values, got {}", self.inputs, x.len()));
         }
         let n = x.len() / self.inputs;
