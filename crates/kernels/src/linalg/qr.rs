@@ -382,6 +382,7 @@ fn transpose_map(src: &[f32], r: usize, c: usize, dst: &mut [f32], f: impl Fn(f3
                 let s = (i0 + k) * c + j0;
                 row[..w].copy_from_slice(&src[s..s + w]);
             }
+            #[allow(clippy::needless_range_loop)] // jj indexes the tile's column and places the row
             for jj in 0..w {
                 // SAFETY: destination row j0 + jj < c, columns i0..i0 + h ≤ r: inside dst (length ≥ r·c),
                 // and only band b writes rows j0..j0 + w.
