@@ -224,9 +224,7 @@ impl Task for NetTask {
                 let (inputs, tw) = with_net(&self.net, "allocTrainingData", |n| Ok((n.spec().input_units(), n.spec().target_width())))?;
                 with_set(&self.data, "allocTrainingData", |set| {
                     *set = None;
-                    let mut s = TrainingSet::new(rows, inputs, tw).map_err(|e| invalid(format!("NativeNetwork.allocTrainingData: {e}")))?;
-                    s.prefault();
-                    *set = Some(s);
+                    *set = Some(TrainingSet::new(rows, inputs, tw).map_err(|e| invalid(format!("NativeNetwork.allocTrainingData: {e}")))?);
                     Ok(JobOutput::Done)
                 })
             }

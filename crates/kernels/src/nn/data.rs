@@ -36,30 +36,26 @@ pub struct TrainingSet {
 }
 
 impl TrainingSet {
-    /// An empty set of `rows` rows (zeroed memory: the pages are only touched as rows are written).
+    /// An empty set of `rows` rows, zero-filled. The fill touches every page: fresh memory is mapped
+    /// lazily and a first write to a page costs a fault (microseconds each on a virtual machine), so
+    /// the owner allocates off its caller's thread and `write` is then a plain copy. A set that does not
+    /// fit in memory is an error, not an abort.
     pub fn new(rows: usize, inputs: usize, target_width: usize) -> Result<TrainingSet, String> {
         if rows == 0 {
             return Err("rows must be ≥ 1, got 0".into());
         }
+        let too_big = || format!("{rows} rows of {inputs} inputs and {target_width} targets do not fit in memory");
         let (nx, ny) = match (rows.checked_mul(inputs), rows.checked_mul(target_width)) {
             (Some(a), Some(b)) => (a, b),
-            _ => return Err(format!("{rows} rows of {inputs} inputs and {target_width} targets do not fit in memory")),
+            _ => return Err(too_big()),
         };
-        Ok(TrainingSet { rows, inputs, target_width, x: vec![0.0; nx], y: vec![0.0; ny], filled: 0, checked: false })
-    }
-
-    /// Writes one value per 4 KiB page of both buffers. Fresh zeroed memory is mapped lazily, and a
-    /// first write to a page costs a fault (microseconds each on a virtual machine): done here, off
-    /// the caller's thread, so that `write` is a plain copy.
-    pub fn prefault(&mut self) {
-        const STEP: usize = 4096 / std::mem::size_of::<f32>();
-        for v in [&mut self.x, &mut self.y] {
-            let p = v.as_mut_ptr();
-            for i in (0..v.len()).step_by(STEP) {
-                // SAFETY: i < v.len(); volatile so that the store of an already-zero value is kept.
-                unsafe { std::ptr::write_volatile(p.add(i), 0.0) };
-            }
-        }
+        let zeroed = |n: usize| -> Result<Vec<f32>, String> {
+            let mut v = Vec::new();
+            v.try_reserve_exact(n).map_err(|_| too_big())?;
+            v.resize(n, 0.0);
+            Ok(v)
+        };
+        Ok(TrainingSet { rows, inputs, target_width, x: zeroed(nx)?, y: zeroed(ny)?, filled: 0, checked: false })
     }
 
     pub fn rows(&self) -> usize {
@@ -145,8 +141,10 @@ mod tests {
     #[test]
     fn a_set_is_written_in_order_then_scanned() {
         let mut s = TrainingSet::new(3, 2, 1).unwrap();
-        s.prefault();
         assert!(s.x.iter().chain(&s.y).all(|&v| v == 0.0));
+        // An overflowing size, and 4 TiB that the allocator refuses: errors, not aborts.
+        assert!(TrainingSet::new(usize::MAX / 2, 3, 1).err().unwrap().contains("do not fit in memory"));
+        assert!(TrainingSet::new(1 << 40, 1, 1).err().unwrap().contains("do not fit in memory"));
         assert!(s.write(1, &[0.0; 2], &[0.0]).unwrap_err().contains("next row is 0"));
         s.write(0, &[1.0, 2.0, 3.0, 4.0], &[0.0, 1.0]).unwrap();
         assert!(s.scan().unwrap_err().contains("2 of 3"));
