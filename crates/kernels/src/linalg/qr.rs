@@ -363,10 +363,10 @@ struct SendPtr(*mut f32);
 unsafe impl Sync for SendPtr {}
 
 /// The transpose of the row-major r × c matrix `src`, each element mapped through `f`, into `dst`
-/// (row-major c × r): 16 × 16 tiles written row by row, bands of 16 destination rows spread over the
-/// pool (elementwise work: the result does not depend on the partition). Reading a tile down its
-/// columns keeps the strided side to 16 lines; 32 lines 4 KiB apart (a 1024-wide matrix) thrash the
-/// L1 sets, which measured ten times slower.
+/// (row-major c × r), through a 16 × 16 tile copied in by rows and out by rows, so neither side is
+/// walked with a stride (a 1024-wide matrix walked down 32 columns at once thrashes the L1 sets:
+/// ten times slower); bands of 16 destination rows spread over the pool (elementwise work: the result
+/// does not depend on the partition).
 fn transpose_map(src: &[f32], r: usize, c: usize, dst: &mut [f32], f: impl Fn(f32) -> f32 + Sync, pool: Option<&Pool>) {
     const B: usize = 16;
     assert!(src.len() >= r * c && dst.len() >= r * c);
@@ -374,13 +374,21 @@ fn transpose_map(src: &[f32], r: usize, c: usize, dst: &mut [f32], f: impl Fn(f3
     let out = &out;
     let band = |b: usize| {
         let j0 = b * B;
-        let j1 = (j0 + B).min(c);
+        let w = B.min(c - j0);
+        let mut tile = [[0f32; B]; B];
         for i0 in (0..r).step_by(B) {
-            let i1 = (i0 + B).min(r);
-            for j in j0..j1 {
-                for i in i0..i1 {
-                    // SAFETY: j < c and i < r, so j·r + i < r·c ≤ dst.len(); only band b writes rows j0..j1.
-                    unsafe { *out.0.add(j * r + i) = f(src[i * c + j]) };
+            let h = B.min(r - i0);
+            for (k, row) in tile.iter_mut().enumerate().take(h) {
+                let s = (i0 + k) * c + j0;
+                row[..w].copy_from_slice(&src[s..s + w]);
+            }
+            #[allow(clippy::needless_range_loop)] // jj indexes the tile's column and places the row
+            for jj in 0..w {
+                // SAFETY: destination row j0 + jj < c, columns i0..i0 + h ≤ r: inside dst (length ≥ r·c),
+                // and only band b writes rows j0..j0 + w.
+                let d = unsafe { std::slice::from_raw_parts_mut(out.0.add((j0 + jj) * r + i0), h) };
+                for (k, x) in d.iter_mut().enumerate() {
+                    *x = f(tile[k][jj]);
                 }
             }
         }
@@ -423,7 +431,7 @@ pub fn orthogonal(
     // Row-major n × m normals into column-major storage.
     transpose_map(&normals, n, m, &mut a, |x| x, pool);
     let f = householder_qr(&mut a, n, m, pool)?;
-    let scale = |x: f32| (x as f64 * gain) as f32;
+    let scale = move |x: f32| (x as f64 * gain) as f32;
     if rows >= cols {
         // Q row-major is the transpose of its column-major storage (row-major m × n); the normals'
         // buffer is free by now and holds Q.
