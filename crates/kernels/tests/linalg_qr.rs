@@ -53,11 +53,9 @@ fn qr_reconstructs_a_with_upper_triangular_r_and_positive_diagonal_after_sign_co
 
 fn gram_error(out: &[f32], rows: usize, cols: usize, gain: f64) -> f64 {
     // Orthonormal columns when rows ≥ cols (QᵀQ = g²I), orthonormal rows otherwise (QQᵀ = g²I).
-    let (k, len, at): (usize, usize, Box<dyn Fn(usize, usize) -> f64>) = if rows >= cols {
-        (cols, rows, Box::new(|vec, i| out[i * cols + vec] as f64))
-    } else {
-        (rows, cols, Box::new(|vec, i| out[vec * cols + i] as f64))
-    };
+    let tall = rows >= cols;
+    let (k, len) = if tall { (cols, rows) } else { (rows, cols) };
+    let at = |vec: usize, i: usize| if tall { out[i * cols + vec] } else { out[vec * cols + i] } as f64;
     let mut worst = 0f64;
     for p in 0..k {
         for q in p..k {
