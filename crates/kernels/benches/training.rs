@@ -3,24 +3,13 @@
 //! 2 threads. Also prints the microkernel's own rate in the same run, as the yardstick on a shared
 //! machine. `cargo bench -p fanin-kernels --bench training [-- mlp|deep]`.
 
-use std::time::Instant;
-
 use fanin_kernels::dispatch;
 use fanin_kernels::gemm;
 use fanin_kernels::nn::{Activation, LayerSpec, Loss, Network, NetworkSpec, OptimizerKind, OptimizerSpec};
 use fanin_kernels::pool::Pool;
 
-fn fill(n: usize, seed: u64, scale: f32) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0) * scale
-        })
-        .collect()
-}
+mod support;
+use support::{fill, median, timed};
 
 fn opt(kind: OptimizerKind, lr: f64) -> OptimizerSpec {
     OptimizerSpec { kind, learning_rate: lr, momentum: 0.0, nesterov: false, rho: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weight_decay: 0.0, clip_norm: 0.0 }
@@ -41,38 +30,6 @@ fn spec(widths: &[usize], o: OptimizerSpec) -> NetworkSpec {
         loss: Loss::SparseCategoricalCrossentropy,
         optimizer: o,
     }
-}
-
-
-/// CPU time (s) of every thread of this process, from /proc (Linux): on a shared, loaded machine
-/// wall time measures the neighbours, CPU time measures the code.
-fn cpu_times() -> Vec<f64> {
-    let mut v = Vec::new();
-    if let Ok(dir) = std::fs::read_dir("/proc/self/task") {
-        for e in dir.flatten() {
-            if let Ok(s) = std::fs::read_to_string(e.path().join("schedstat")) {
-                if let Some(ns) = s.split_whitespace().next().and_then(|t| t.parse::<f64>().ok()) {
-                    v.push(ns * 1e-9);
-                }
-            }
-        }
-    }
-    v
-}
-
-/// (wall seconds, total CPU seconds of all threads) of `f`.
-fn timed(f: impl FnOnce()) -> (f64, f64) {
-    let c0: f64 = cpu_times().iter().sum();
-    let t = Instant::now();
-    f();
-    let wall = t.elapsed().as_secs_f64();
-    let c1: f64 = cpu_times().iter().sum();
-    (wall, c1 - c0)
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    v[v.len() / 2]
 }
 
 /// (samples per wall second, samples per CPU second), medians over `reps` epochs after a warm-up.

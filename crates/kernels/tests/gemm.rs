@@ -10,17 +10,11 @@ use fanin_kernels::pool::Pool;
 /// The ISA is process-global; tests that switch it take this lock.
 static ISA_LOCK: Mutex<()> = Mutex::new(());
 
-/// Deterministic values in [-1, 1) (xorshift), so failures reproduce.
+mod support;
+
+/// Deterministic values in [-1, 1), so failures reproduce.
 fn fill(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect()
+    support::fill(n, seed, 1.0)
 }
 
 struct Case {

@@ -4,17 +4,8 @@
 use fanin_kernels::nn::{Activation, LayerSpec, Loss, Network, NetworkSpec, NnError, OptimizerKind, OptimizerSpec};
 use fanin_kernels::pool::Pool;
 
-fn fill(n: usize, seed: u64, scale: f32) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            (((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0) * scale
-        })
-        .collect()
-}
+mod support;
+use support::fill;
 
 fn sgd(lr: f64) -> OptimizerSpec {
     OptimizerSpec {
