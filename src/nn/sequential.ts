@@ -12,7 +12,7 @@ import type { LossName, Network, NetworkSpec } from '../backend/types.js';
 import { getBackend } from '../backend/select.js';
 import { Tensor, describe } from '../tensor.js';
 import type { Callback, CallbackModel, Logs } from '../train/callbacks.js';
-import { type InputData, type Matrix, checkFiniteSliced, sliceRows, toInputs, toTargets } from '../train/data.js';
+import { type InputData, type Matrix, checkFiniteSliced, sliceRows, toInputsSliced, toTargetsSliced } from '../train/data.js';
 import { type NetworkRunner, evalChunkRows, evaluateLogs, fitLoop, yieldToEventLoop } from '../train/fit.js';
 import type { History } from '../train/history.js';
 import { type Metric, resolveMetrics } from '../train/metrics.js';
@@ -246,39 +246,40 @@ export class Sequential implements CallbackModel {
       if (typeof cb !== 'object' || cb === null) throw new TypeError(`fit: callbacks[${i}] must be an object with hooks such as onEpochEnd, got ${describe(cb)}`);
     });
 
-    const units = this.layers.at(-1)!.units;
-    // x's NaN / ±Infinity scan happens in fitLoop (the network's setTrainingData, and in slices for the
-    // validation rows), so that a large x does not hold the event loop; it still precedes any training.
-    let xm = toInputs(x, 'fit: x', this.inputs(), false);
-    let ym = toTargets(y, 'fit: y', loss, units, xm.rows);
-    if (xm.rows !== ym.rows) throw new RangeError(`fit: x has ${xm.rows} rows but y has ${ym.rows}; they must match`);
-    let validation: { x: Matrix; y: Matrix } | null = null;
-    const names = { x: 'fit: x', y: 'fit: y', validationX: 'fit: x', validationFirstRow: 0 };
-    if (validationSplit > 0) {
-      const split = Math.floor(xm.rows * (1 - validationSplit));
-      if (split < 1 || split >= xm.rows) {
-        throw new RangeError(`fit: validationSplit ${validationSplit} of ${xm.rows} rows leaves ${split} for training and ${xm.rows - split} for validation; both need at least one`);
-      }
-      validation = { x: sliceRows(xm, split, xm.rows), y: sliceRows(ym, split, ym.rows) };
-      names.validationFirstRow = split;
-      xm = sliceRows(xm, 0, split);
-      ym = sliceRows(ym, 0, split);
-    } else if (validationData !== undefined) {
-      const [vx, vy] = Array.isArray(validationData)
-        ? validationData
-        : typeof validationData === 'object' && validationData !== null && 'x' in validationData
-          ? [validationData.x, validationData.y]
-          : [undefined, undefined];
-      if (vx === undefined || vy === undefined) throw new TypeError(`fit: validationData must be [x, y] or { x, y }, got ${describe(validationData)}`);
-      const vxm = toInputs(vx, 'fit: validationData x', this.inputs(), false);
-      names.validationX = 'fit: validationData x';
-      const v = { x: vxm, y: toTargets(vy, 'fit: validationData y', loss, units, vxm.rows) };
-      if (v.x.rows !== v.y.rows) throw new RangeError(`fit: validationData x has ${v.x.rows} rows but y has ${v.y.rows}`);
-      validation = v;
-    }
-
+    // Set before the first await (input conversion yields to the event loop): a second fit must fail at once.
     this.fitting = true;
     try {
+      const units = this.layers.at(-1)!.units;
+      // x's NaN / ±Infinity scan happens in fitLoop (the network's setTrainingData, and in slices for the
+      // validation rows), so that a large x does not hold the event loop; it still precedes any training.
+      let xm = await toInputsSliced(x, 'fit: x', this.inputs());
+      let ym = await toTargetsSliced(y, 'fit: y', loss, units, xm.rows);
+      if (xm.rows !== ym.rows) throw new RangeError(`fit: x has ${xm.rows} rows but y has ${ym.rows}; they must match`);
+      let validation: { x: Matrix; y: Matrix } | null = null;
+      const names = { x: 'fit: x', y: 'fit: y', validationX: 'fit: x', validationFirstRow: 0 };
+      if (validationSplit > 0) {
+        const split = Math.floor(xm.rows * (1 - validationSplit));
+        if (split < 1 || split >= xm.rows) {
+          throw new RangeError(`fit: validationSplit ${validationSplit} of ${xm.rows} rows leaves ${split} for training and ${xm.rows - split} for validation; both need at least one`);
+        }
+        validation = { x: sliceRows(xm, split, xm.rows), y: sliceRows(ym, split, ym.rows) };
+        names.validationFirstRow = split;
+        xm = sliceRows(xm, 0, split);
+        ym = sliceRows(ym, 0, split);
+      } else if (validationData !== undefined) {
+        const [vx, vy] = Array.isArray(validationData)
+          ? validationData
+          : typeof validationData === 'object' && validationData !== null && 'x' in validationData
+            ? [validationData.x, validationData.y]
+            : [undefined, undefined];
+        if (vx === undefined || vy === undefined) throw new TypeError(`fit: validationData must be [x, y] or { x, y }, got ${describe(validationData)}`);
+        const vxm = await toInputsSliced(vx, 'fit: validationData x', this.inputs());
+        names.validationX = 'fit: validationData x';
+        const v = { x: vxm, y: await toTargetsSliced(vy, 'fit: validationData y', loss, units, vxm.rows) };
+        if (v.x.rows !== v.y.rows) throw new RangeError(`fit: validationData x has ${v.x.rows} rows but y has ${v.y.rows}`);
+        validation = v;
+      }
+
       if (this.lsuvPending) {
         this.lsuvPending = false;
         // LSUV sets weights from x: x must be known finite first.
@@ -300,8 +301,8 @@ export class Sequential implements CallbackModel {
     checkKeys(options, ['batchSize', 'verbose'], 'evaluate');
     if (options.batchSize !== undefined) positiveInt(options.batchSize, 'evaluate: batchSize');
     const units = this.layers.at(-1)!.units;
-    const xm = toInputs(x, 'evaluate: x', this.inputs(), false);
-    const ym = toTargets(y, 'evaluate: y', loss, units, xm.rows);
+    const xm = await toInputsSliced(x, 'evaluate: x', this.inputs());
+    const ym = await toTargetsSliced(y, 'evaluate: y', loss, units, xm.rows);
     if (xm.rows !== ym.rows) throw new RangeError(`evaluate: x has ${xm.rows} rows but y has ${ym.rows}; they must match`);
     await checkFiniteSliced(xm, 'evaluate: x');
     return evaluateLogs(this.run, xm, ym, units, metrics);
@@ -311,7 +312,7 @@ export class Sequential implements CallbackModel {
   async predict(x: InputData, options: EvaluateOptions = {}): Promise<Tensor> {
     checkKeys(options, ['batchSize', 'verbose'], 'predict');
     const given = options.batchSize === undefined ? undefined : positiveInt(options.batchSize, 'predict: batchSize');
-    const xm = toInputs(x, 'predict: x', this.inputs(), false);
+    const xm = await toInputsSliced(x, 'predict: x', this.inputs());
     await checkFiniteSliced(xm, 'predict: x');
     const chunk = given ?? evalChunkRows(xm.cols);
     const units = this.layers.at(-1)!.units;

@@ -54,14 +54,25 @@ export async function checkFiniteSliced(m: Matrix, what: string, firstRow = 0): 
 }
 
 /**
- * Converts `value` to a matrix; `width` is the expected width when `value` carries no shape. With
- * `checkFinite` false the scan for NaN / ±Infinity is left to the caller (checkFiniteSliced, or a
- * network's setTrainingData), so that a large input does not hold the event loop in one piece.
+ * How `value` becomes a matrix: its shape, checked, and either its own Float32Array (`direct`, no
+ * copy) or `copy(data, fromRow, toRow)`, which converts and checks rows [fromRow, toRow) into `data`.
  */
-export function toMatrix(value: unknown, what: string, width: number, checkFinite = true): Matrix {
-  let data: Float32Array;
-  let rows: number;
-  let cols: number;
+interface Plan {
+  rows: number;
+  cols: number;
+  direct?: Float32Array;
+  copy?: (data: Float32Array, fromRow: number, toRow: number) => void;
+}
+
+/** A copy of row-major `src` (any array-like of numbers) into float32, rows at a time. */
+function copyFlat(src: ArrayLike<number>, cols: number): Plan['copy'] {
+  if (isTypedArray(src)) return (data, from, to) => data.set(src.subarray(from * cols, to * cols), from * cols);
+  return (data, from, to) => {
+    for (let i = from * cols; i < to * cols; i++) data[i] = src[i];
+  };
+}
+
+function plan(value: unknown, what: string, width: number): Plan {
   if (value instanceof Tensor || (typeof value === 'object' && value !== null && 'shape' in value && 'data' in value)) {
     const t = value as { data: ArrayLike<number>; shape: readonly number[] };
     if (!Array.isArray(t.shape) || t.shape.length === 0) {
@@ -70,41 +81,66 @@ export function toMatrix(value: unknown, what: string, width: number, checkFinit
     for (const d of t.shape) {
       if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) throw new RangeError(`${what}: shape [${t.shape.join(', ')}] must hold non-negative integers`);
     }
-    rows = t.shape[0];
-    cols = t.shape.slice(1).reduce((a, b) => a * b, 1);
+    const rows = t.shape[0];
+    const cols = t.shape.slice(1).reduce((a, b) => a * b, 1);
     if (!isTypedArray(t.data) && !Array.isArray(t.data)) throw new TypeError(`${what}: expected data to be a Float32Array or number[], got ${describe(t.data)}`);
     if (t.data.length !== rows * cols) throw new RangeError(`${what}: shape [${t.shape.join(', ')}] needs ${rows * cols} values, data has ${t.data.length}`);
-    data = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>);
-  } else if (Array.isArray(value) && value.length > 0 && Array.isArray(value[0])) {
-    rows = value.length;
-    cols = (value[0] as unknown[]).length;
-    data = new Float32Array(rows * cols);
-    value.forEach((row, r) => {
-      if (!Array.isArray(row) || row.length !== cols) {
-        throw new RangeError(`${what}: every row must have ${cols} values like row 0; row ${r} is ${describe(row)}`);
+    return t.data instanceof Float32Array ? { rows, cols, direct: t.data } : { rows, cols, copy: copyFlat(t.data, cols) };
+  }
+  if (Array.isArray(value) && value.length > 0 && Array.isArray(value[0])) {
+    const rows = value.length;
+    const cols = (value[0] as unknown[]).length;
+    const copy = (data: Float32Array, from: number, to: number) => {
+      for (let r = from; r < to; r++) {
+        const row = value[r];
+        if (!Array.isArray(row) || row.length !== cols) {
+          throw new RangeError(`${what}: every row must have ${cols} values like row 0; row ${r} is ${describe(row)}`);
+        }
+        for (let c = 0; c < cols; c++) {
+          if (typeof row[c] !== 'number') throw new TypeError(`${what}: row ${r}, column ${c} is ${describe(row[c])}, expected a number`);
+          data[r * cols + c] = row[c];
+        }
       }
-      for (let c = 0; c < cols; c++) {
-        if (typeof row[c] !== 'number') throw new TypeError(`${what}: row ${r}, column ${c} is ${describe(row[c])}, expected a number`);
-        data[r * cols + c] = row[c];
-      }
-    });
-  } else if (isTypedArray(value) || Array.isArray(value)) {
+    };
+    return { rows, cols, copy };
+  }
+  if (isTypedArray(value) || Array.isArray(value)) {
     const flat = value as ArrayLike<number>;
-    if (Array.isArray(flat)) {
-      for (let i = 0; i < flat.length; i++) {
-        if (typeof flat[i] !== 'number') throw new TypeError(`${what}: element ${i} is ${describe(flat[i])}, expected a number`);
-      }
-    }
-    cols = width;
     if (flat.length % width !== 0) {
       throw new RangeError(`${what}: a flat array of ${flat.length} values does not split into rows of ${width}; pass { data, shape } or a Tensor to give its shape`);
     }
-    rows = flat.length / width;
-    data = flat instanceof Float32Array ? flat : Float32Array.from(flat);
-  } else {
-    throw new TypeError(`${what}: expected a Tensor, { data, shape }, number[][] or a Float32Array, got ${describe(value)}`);
+    const rows = flat.length / width;
+    if (flat instanceof Float32Array) return { rows, cols: width, direct: flat };
+    if (!Array.isArray(flat)) return { rows, cols: width, copy: copyFlat(flat, width) };
+    const copy = (data: Float32Array, from: number, to: number) => {
+      for (let i = from * width; i < to * width; i++) {
+        if (typeof flat[i] !== 'number') throw new TypeError(`${what}: element ${i} is ${describe(flat[i])}, expected a number`);
+        data[i] = flat[i];
+      }
+    };
+    return { rows, cols: width, copy };
   }
-  if (rows === 0 || cols === 0) throw new RangeError(`${what}: the data is empty (${rows} rows of ${cols} values)`);
+  throw new TypeError(`${what}: expected a Tensor, { data, shape }, number[][] or a Float32Array, got ${describe(value)}`);
+}
+
+function checkNotEmpty(p: Plan, what: string): void {
+  if (p.rows === 0 || p.cols === 0) throw new RangeError(`${what}: the data is empty (${p.rows} rows of ${p.cols} values)`);
+}
+
+/**
+ * Converts `value` to a matrix; `width` is the expected width when `value` carries no shape. With
+ * `checkFinite` false the scan for NaN / ±Infinity is left to the caller (checkFiniteSliced, or a
+ * network's setTrainingData), so that a large input does not hold the event loop in one piece.
+ */
+export function toMatrix(value: unknown, what: string, width: number, checkFinite = true): Matrix {
+  const p = plan(value, what, width);
+  checkNotEmpty(p, what);
+  const { rows, cols } = p;
+  let data = p.direct;
+  if (!data) {
+    data = new Float32Array(rows * cols);
+    p.copy!(data, 0, rows);
+  }
   if (checkFinite) {
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) throw nonFiniteError(what, Math.floor(i / cols), i % cols, data[i]);
@@ -113,9 +149,32 @@ export function toMatrix(value: unknown, what: string, width: number, checkFinit
   return { data, rows, cols };
 }
 
+/**
+ * toMatrix (without the finiteness scan) for the async entry points: a value that needs converting
+ * (number[][], number[], typed arrays other than Float32Array) is copied in time-bounded slices with
+ * the event loop free between them. Same checks, same errors, same result.
+ */
+export async function toMatrixSliced(value: unknown, what: string, width: number): Promise<Matrix> {
+  const p = plan(value, what, width);
+  checkNotEmpty(p, what);
+  const { rows, cols } = p;
+  if (p.direct) return { data: p.direct, rows, cols };
+  const data = new Float32Array(rows * cols);
+  await inSlices(rows, Math.max(1, Math.floor(16384 / cols)), (from, to) => p.copy!(data, from, to));
+  return { data, rows, cols };
+}
+
 /** Converts inputs and checks their width against the model's input features (and finiteness unless told not to). */
 export function toInputs(value: unknown, what: string, inputs: number, checkFinite = true): Matrix {
-  const m = toMatrix(value, what, inputs, checkFinite);
+  return checkInputs(toMatrix(value, what, inputs, checkFinite), what, inputs);
+}
+
+/** toInputs for the async entry points (toMatrixSliced: no finiteness scan, conversion in slices). */
+export async function toInputsSliced(value: unknown, what: string, inputs: number): Promise<Matrix> {
+  return checkInputs(await toMatrixSliced(value, what, inputs), what, inputs);
+}
+
+function checkInputs(m: Matrix, what: string, inputs: number): Matrix {
   if (m.cols !== inputs) throw new RangeError(`${what}: the model takes ${inputs} input features per row, got ${m.cols}`);
   return m;
 }
@@ -126,10 +185,22 @@ export function toInputs(value: unknown, what: string, inputs: number, checkFini
  * [0, 1] for binary_crossentropy, any finite values for the regression losses.
  */
 export function toTargets(value: unknown, what: string, loss: LossName, units: number, rows?: number): Matrix {
-  const sparse = loss === 'sparse_categorical_crossentropy';
-  // A flat array with one value per row of x holds class ids (or one target) per row, whatever the model's width.
+  return checkTargets(toMatrix(value, what, targetWidth(value, loss, units, rows)), what, loss, units);
+}
+
+/** toTargets for the async entry points: the conversion runs in slices (toMatrixSliced). */
+export async function toTargetsSliced(value: unknown, what: string, loss: LossName, units: number, rows?: number): Promise<Matrix> {
+  return checkTargets(await toMatrixSliced(value, what, targetWidth(value, loss, units, rows)), what, loss, units);
+}
+
+/** Row width of targets that carry no shape: 1 for class ids, and for a flat array with one value per row of x. */
+function targetWidth(value: unknown, loss: LossName, units: number, rows?: number): number {
   const flat = (ArrayBuffer.isView(value) || (Array.isArray(value) && !Array.isArray(value[0]))) && (value as ArrayLike<number>).length === rows;
-  const m = toMatrix(value, what, sparse || flat ? 1 : units);
+  return loss === 'sparse_categorical_crossentropy' || flat ? 1 : units;
+}
+
+function checkTargets(m: Matrix, what: string, loss: LossName, units: number): Matrix {
+  const sparse = loss === 'sparse_categorical_crossentropy';
   const { data, cols } = m;
   if (sparse) {
     const rows = m.rows;
