@@ -2,6 +2,7 @@
  * Argument checks shared by the backends' random fills, so both reject the same inputs with the
  * same messages (TypeError for a wrong type, RangeError for a value out of range).
  */
+import type { Backend } from '../backend/types.js';
 import { describe, MAX_TENSOR_SIZE } from '../tensor.js';
 import { TRUNCATION_LIMIT } from './fills.js';
 
@@ -90,17 +91,7 @@ export function checkMatrixDims(rows: unknown, cols: unknown, where: string): vo
   }
 }
 
-/** The output array, seed, stream and offset of a fill (every fill takes these four). */
-export function checkFillTarget(
-  out: unknown, ctor: typeof Float32Array | typeof Uint32Array, seed: unknown, stream: unknown, offset: unknown, where: string,
-): void {
-  checkOut(out, ctor as typeof Float32Array, where);
-  checkSeed(seed, where);
-  checkStream(stream, where);
-  checkOffset(offset, (out as Float32Array).length, where);
-}
-
-export function checkOrthogonalArgs(out: unknown, rows: unknown, cols: unknown, seed: unknown, stream: unknown, gain: unknown): void {
+function checkOrthogonalArgs(out: unknown, rows: unknown, cols: unknown, seed: unknown, stream: unknown, gain: unknown): void {
   const where = 'orthogonal';
   checkOut(out, Float32Array, where);
   checkMatrixDims(rows, cols, where);
@@ -109,4 +100,60 @@ export function checkOrthogonalArgs(out: unknown, rows: unknown, cols: unknown, 
   checkSeed(seed, where);
   checkStream(stream, where);
   checkFiniteF32(gain, 'gain', where);
+}
+
+/** The output array, seed, stream and offset of a fill (every fill takes these four). */
+function checkFillTarget(
+  out: unknown, ctor: typeof Float32Array | typeof Uint32Array, seed: unknown, stream: unknown, offset: unknown, where: string,
+): void {
+  checkOut(out, ctor as typeof Float32Array, where);
+  checkSeed(seed, where);
+  checkStream(stream, where);
+  checkOffset(offset, (out as Float32Array).length, where);
+}
+
+/** The random-number methods of a Backend. */
+export type RngMethods = Pick<Backend, 'fillBits' | 'fillUniform' | 'fillNormal' | 'fillTruncatedNormal' | 'orthogonal'>;
+
+/** A backend's fills without argument checks: every argument valid, the offset always given. */
+export interface UncheckedRng {
+  fillBits(out: Uint32Array, seed: bigint, stream: number, offset: number | bigint): void;
+  fillUniform(out: Float32Array, seed: bigint, stream: number, lo: number, hi: number, offset: number | bigint): void;
+  fillNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, offset: number | bigint): void;
+  fillTruncatedNormal(out: Float32Array, seed: bigint, stream: number, mean: number, std: number, lower: number, upper: number, offset: number | bigint): void;
+  orthogonal(out: Float32Array, rows: number, cols: number, seed: bigint, stream: number, gain: number): void;
+}
+
+/**
+ * A backend's random-number methods: the checks of this module (the domain of docs/SEMANTICS.md
+ * "Argument domain"), then `raw`. Both backends are built with it, so they refuse the same inputs with
+ * the same errors, and nothing reaches `raw` (or the binding) unchecked.
+ */
+export function checkedRng(raw: UncheckedRng): RngMethods {
+  return {
+    fillBits(out, seed, stream, offset = 0) {
+      checkFillTarget(out, Uint32Array, seed, stream, offset, 'fillBits');
+      raw.fillBits(out, seed, stream, offset);
+    },
+    fillUniform(out, seed, stream, lo, hi, offset = 0) {
+      checkFillTarget(out, Float32Array, seed, stream, offset, 'fillUniform');
+      checkUniformArgs(lo, hi, 'fillUniform');
+      raw.fillUniform(out, seed, stream, lo, hi, offset);
+    },
+    fillNormal(out, seed, stream, mean, std, offset = 0) {
+      checkFillTarget(out, Float32Array, seed, stream, offset, 'fillNormal');
+      checkNormalArgs(mean, std, 'fillNormal');
+      raw.fillNormal(out, seed, stream, mean, std, offset);
+    },
+    fillTruncatedNormal(out, seed, stream, mean, std, lower, upper, offset = 0) {
+      checkFillTarget(out, Float32Array, seed, stream, offset, 'fillTruncatedNormal');
+      checkNormalArgs(mean, std, 'fillTruncatedNormal');
+      checkTruncationArgs(lower, upper, 'fillTruncatedNormal');
+      raw.fillTruncatedNormal(out, seed, stream, mean, std, lower, upper, offset);
+    },
+    orthogonal(out, rows, cols, seed, stream, gain) {
+      checkOrthogonalArgs(out, rows, cols, seed, stream, gain);
+      raw.orthogonal(out, rows, cols, seed, stream, gain);
+    },
+  };
 }

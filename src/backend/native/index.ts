@@ -2,7 +2,7 @@
 import type { Backend, NetworkSpec, Network } from '../types.js';
 import { loadNative, type RawBinding } from './load.js';
 import { createNativeNetwork, nativeSgemm } from './network.js';
-import * as rng from './rng.js';
+import { nativeRng } from './rng.js';
 
 export function createNativeBackend(): Backend | null {
   const loaded = loadNative();
@@ -20,12 +20,7 @@ export function createNativeBackend(): Backend | null {
       b.setThreads(threads);
     },
     philox: (counter: Uint32Array, key: Uint32Array) => b.philoxBlock(counter, key),
-    fillBits: (out, seed, stream, offset) => rng.fillBits(b, out, seed, stream, offset),
-    fillUniform: (out, seed, stream, lo, hi, offset) => rng.fillUniform(b, out, seed, stream, lo, hi, offset),
-    fillNormal: (out, seed, stream, mean, std, offset) => rng.fillNormal(b, out, seed, stream, mean, std, offset),
-    fillTruncatedNormal: (out, seed, stream, mean, std, lower, upper, offset) =>
-      rng.fillTruncatedNormal(b, out, seed, stream, mean, std, lower, upper, offset),
-    orthogonal: (out, rows, cols, seed, stream, gain) => rng.orthogonal(b, out, rows, cols, seed, stream, gain),
+    ...nativeRng(b),
     sgemm: (transA, transB, m, n, k, alpha, a, bMatrix, beta, c) => nativeSgemm(b, transA, transB, m, n, k, alpha, a, bMatrix, beta, c),
     createNetwork: (spec: NetworkSpec, params: Float32Array[]): Network => createNativeNetwork(b, spec, params),
   };
