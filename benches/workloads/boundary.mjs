@@ -88,21 +88,7 @@ export async function boundaryBench(ctx) {
         api.setBackend(backend);
         backend.setThreads(threads);
       },
-      async run() {
-        const period = 5;
-        let last = performance.now();
-        let worst = 0;
-        const h = setInterval(() => {
-          const t = performance.now();
-          worst = Math.max(worst, t - last - period);
-          last = t;
-        }, period);
-        await faninEpoch(api, m, ctx.trainData(batches), which === 'reference' ? 2 : batches);
-        const t = performance.now();
-        worst = Math.max(worst, t - last - period);
-        clearInterval(h);
-        return Math.max(0, worst) / 1000;
-      },
+      run: () => worstTick(() => faninEpoch(api, m, ctx.trainData(batches), which === 'reference' ? 2 : batches)),
       teardown() {
         m?.dispose?.();
       },
@@ -116,23 +102,31 @@ export async function boundaryBench(ctx) {
     work: 1,
     maxIters: 1,
     note: 'the same probe over 300 ms of nothing: the machine\'s own scheduling delay',
-    async run() {
-      const period = 5;
-      let last = performance.now();
-      let worst = 0;
-      const h = setInterval(() => {
-        const t = performance.now();
-        worst = Math.max(worst, t - last - period);
-        last = t;
-      }, period);
-      await new Promise((r) => setTimeout(r, 300));
-      clearInterval(h);
-      return Math.max(0, worst) / 1000;
-    },
+    run: () => worstTick(() => new Promise((r) => setTimeout(r, 300))),
   };
   const lag = [lagContender('native', 1), lagContender('native', 2), lagContender('reference', 1), idle];
   const name = `event-loop lag during fit (MLP SGD, ${batches}×${BATCH} rows)`;
   const r2 = await measure(name, lag, { ...ctx.protocol, warmup: 1, minTime: 0, unit: 'ms', lowerIsBetter: true, factor: 1000, log: ctx.log });
   out.push({ workload: 'lag', name, params: { batches, periodMs: 5 }, results: r2 });
   return out;
+}
+
+/**
+ * The event-loop lag while `work()` runs: a 5 ms interval timer, and the largest delay of any tick
+ * beyond its period (the last, partial period included), in seconds.
+ */
+async function worstTick(work) {
+  const period = 5;
+  let last = performance.now();
+  let worst = 0;
+  const tick = () => {
+    const t = performance.now();
+    worst = Math.max(worst, t - last - period);
+    last = t;
+  };
+  const h = setInterval(tick, period);
+  await work();
+  tick();
+  clearInterval(h);
+  return Math.max(0, worst) / 1000;
 }

@@ -6,17 +6,12 @@ use fanin_kernels::gemm;
 use fanin_kernels::pool::Pool;
 
 mod support;
-use support::{median, timed};
+use support::{median, microkernel_gflops as peak, timed};
 
 fn main() {
     let args: Vec<usize> = std::env::args().skip(1).filter_map(|s| s.parse().ok()).collect();
     let sizes = if args.is_empty() { vec![128, 256, 512, 1024, 2048] } else { args };
     println!("isa {}", dispatch::isa().name());
-    let peak = || {
-        let mut f = 0.0;
-        let (_, cpu) = timed(|| f = gemm::microkernel_flops(256, 20000));
-        f / cpu / 1e9
-    };
     println!("GF/s: wall / per CPU-second (all threads); the microkernel's rate is per CPU-second");
     for threads in [1usize, 2] {
         let pool = Pool::new(threads);

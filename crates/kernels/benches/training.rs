@@ -4,12 +4,11 @@
 //! machine. `cargo bench -p fanin-kernels --bench training [-- mlp|deep]`.
 
 use fanin_kernels::dispatch;
-use fanin_kernels::gemm;
 use fanin_kernels::nn::{Activation, LayerSpec, Loss, Network, NetworkSpec, OptimizerKind, OptimizerSpec};
 use fanin_kernels::pool::Pool;
 
 mod support;
-use support::{fill, median, timed};
+use support::{fill, median, microkernel_gflops as peak, timed};
 
 fn opt(kind: OptimizerKind, lr: f64) -> OptimizerSpec {
     OptimizerSpec { kind, learning_rate: lr, momentum: 0.0, nesterov: false, rho: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, weight_decay: 0.0, clip_norm: 0.0 }
@@ -66,11 +65,6 @@ fn main() {
     let which: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let want = |w: &str| which.is_empty() || which.iter().any(|a| a == w);
     println!("isa {}", dispatch::isa().name());
-    let peak = || {
-        let mut f = 0.0;
-        let (_, cpu) = timed(|| f = gemm::microkernel_flops(256, 20000));
-        f / cpu / 1e9
-    };
     println!("rates: wall / per CPU-second (all threads); the microkernel's rate is per CPU-second");
     for threads in [1usize, 2] {
         let pool = Pool::new(threads);

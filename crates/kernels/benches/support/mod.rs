@@ -33,6 +33,14 @@ pub fn timed(f: impl FnOnce()) -> (f64, f64) {
     (wall, c1 - c0)
 }
 
+/// The microkernel's own rate on one thread (GFLOP per CPU-second): the yardstick printed beside each
+/// figure, so a shared machine's state can be read off the same run.
+pub fn microkernel_gflops() -> f64 {
+    let mut f = 0.0;
+    let (_, cpu) = timed(|| f = fanin_kernels::gemm::microkernel_flops(256, 20000));
+    f / cpu / 1e9
+}
+
 pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
