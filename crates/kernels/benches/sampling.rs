@@ -9,24 +9,18 @@ use fanin_kernels::linalg::orthogonal;
 use fanin_kernels::pool::Pool;
 use fanin_kernels::rng::fill::{fill_on, Op};
 
-/// Nanoseconds this thread has spent on a CPU (Linux schedstat): on a shared, loaded machine the
-/// wall clock also counts time the thread waited for a core, so single-thread rates use this.
-fn on_cpu_ns() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    s.split_whitespace().next()?.parse().ok()
-}
+mod support;
+use support::thread_cpu_time;
 
 /// Best (wall seconds, on-CPU seconds of the calling thread) over `reps` runs.
 fn best_of<F: FnMut()>(reps: usize, mut f: F) -> (f64, f64) {
     let (mut wall, mut cpu) = (f64::INFINITY, f64::INFINITY);
     for _ in 0..reps {
-        let c0 = on_cpu_ns();
+        let c0 = thread_cpu_time();
         let t = Instant::now();
         f();
         wall = wall.min(t.elapsed().as_secs_f64());
-        if let (Some(a), Some(b)) = (c0, on_cpu_ns()) {
-            cpu = cpu.min((b - a) as f64 * 1e-9);
-        }
+        cpu = cpu.min(thread_cpu_time() - c0);
     }
     (wall, cpu)
 }
